@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test lint install vendor db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+install: $(VENV)/.installed static/vendor/htmx.min.js
+
+vendor: static/vendor/htmx.min.js
+
+# Migrate, load the outcome frameworks, and add demo data to an empty database.
+db: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask outcomes load
+	$(BIN)/flask demo load
+
+run: db
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance

@@ -1,0 +1,143 @@
+"""The application factory: settings, extensions, blueprints, commands and error pages."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask, has_request_context, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.config import Config
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides settings (tests use it)."""
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+        instance_path=str(root / "instance"),
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    _default_settings(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(root / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_security_headers(app)
+
+    from app.cli import register_commands
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def _default_settings(app: Flask) -> None:
+    """Fill in an embedded SQLite database and a stable secret key when none is set."""
+    Path(app.instance_path).mkdir(exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'app.db'}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # Waiting for SQLite's write lock beats failing a vote with "database is locked".
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "connect_args": {"timeout": 30},
+        }
+    if not app.config["SECRET_KEY"]:
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_hex(32))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _select_locale() -> str | None:
+    """The signed-in person's language, else the browser's best match (default outside requests)."""
+    if not has_request_context():
+        return None
+    languages = list(Config.LANGUAGES)
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages)
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per area of the platform."""
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.ideas import bp as ideas_bp
+    from app.moderation import bp as moderation_bp
+    from app.review import bp as review_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(ideas_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/staff")
+    app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to see that page.")
+    login_manager.login_message_category = "info"
+
+
+def _register_template_helpers(app: Flask) -> None:
+    """Give every template the labels, the vote rule and the page language."""
+    from flask_babel import get_locale
+
+    from app.ideas.services import can_vote_on
+    from app.labels import PHASE_LABELS, ROLE_LABELS, STATUS_LABELS
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        STATUS_LABELS=STATUS_LABELS,
+        PHASE_LABELS=PHASE_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        can_vote_on=can_vote_on,
+    )
+
+    @app.context_processor
+    def page_language():
+        return {"lang": str(get_locale() or "en")}
+
+
+def _register_security_headers(app: Flask) -> None:
+    """Every response forbids inline script and any request to another site."""
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if current_user and current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        return response

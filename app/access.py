@@ -1,0 +1,45 @@
+"""Who may use which page: the one place role checks happen."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, abort
+from flask_login import current_user
+
+from app.extensions import login_manager
+from app.models import Role
+
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+REVIEW_ROLES = (Role.QLP_REVIEWER, Role.STAFF, Role.ADMIN)
+ADMIN_ROLES = (Role.ADMIN,)
+YOUNG_PERSON_ROLES = (Role.YOUNG_PERSON,)
+
+
+def check_roles(roles: tuple[Role, ...]):
+    """Send anonymous people to sign in; refuse signed-in people without one of the roles."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if current_user.role not in roles:
+        abort(403)
+    return None
+
+
+def roles_required(*roles: Role) -> Callable:
+    """Decorate a view so only the given roles may use it."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            refusal = check_roles(roles)
+            if refusal is not None:
+                return refusal
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def restrict_blueprint(bp: Blueprint, *roles: Role) -> None:
+    """Apply the role check to every view of a blueprint."""
+    bp.before_request(lambda: check_roles(roles))

@@ -1,0 +1,59 @@
+"""Forms for joining and signing in."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+from app.models import AGE_BANDS
+
+
+class JoinForm(FlaskForm):
+    """Sign up as a young person: a pseudonym, a password and an age group; nothing else."""
+
+    username = StringField(
+        _l("Choose a name to use here"),
+        description=_l("Not your real name. Others will see it. 3 to 30 letters or numbers."),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=30),
+            Regexp(
+                r"^[A-Za-z0-9_-]+$",
+                message=_l("Use only letters, numbers, dashes and underscores."),
+            ),
+        ],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Choose a password"),
+        description=_l("At least 8 characters."),
+        validators=[DataRequired(), Length(min=8, max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    age_band = RadioField(
+        _l("How old are you?"),
+        choices=[(band, band) for band in AGE_BANDS],
+        validators=[DataRequired(message=_l("Please choose your age group."))],
+    )
+    submit = SubmitField(_l("Join"))
+
+
+class SignInForm(FlaskForm):
+    """Sign in with a pseudonym and password."""
+
+    username = StringField(
+        _l("Your name on this site"),
+        validators=[DataRequired(), Length(max=30)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Sign in"))

@@ -1,0 +1,63 @@
+"""Account rules: pseudonyms, passwords and age bands, with no email and no date of birth."""
+
+import re
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models import AGE_BANDS, Role, User
+from app.rules import RuleError
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
+MIN_PASSWORD_LENGTH = 8
+
+
+def find_user(username: str) -> User | None:
+    """Look a person up by pseudonym, ignoring letter case."""
+    return db.session.execute(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    ).scalar_one_or_none()
+
+
+def create_account(
+    username: str,
+    password: str,
+    age_band: str | None,
+    role: Role = Role.YOUNG_PERSON,
+    language: str = "en",
+) -> User:
+    """Create an account; refuses taken pseudonyms, short passwords and unknown age bands."""
+    username = username.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise RuleError(
+            _l("Choose a name of 3 to 30 letters, numbers, dashes or underscores.")
+        )
+    if find_user(username) is not None:
+        raise RuleError(_l("That name is taken. Please choose another."))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleError(_l("Your password needs at least 8 characters."))
+    if role == Role.YOUNG_PERSON and age_band not in AGE_BANDS:
+        raise RuleError(_l("Please choose your age group."))
+    user = User(
+        username=username,
+        password_hash=generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        ),
+        role=role,
+        age_band=age_band,
+        language=language,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active account with this pseudonym and password, or None."""
+    user = find_user(username)
+    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+        return None
+    return user

@@ -1,0 +1,30 @@
+"""Settings read from the environment, with safe embedded defaults."""
+
+import os
+
+
+def database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """Settings for running the application; every one can be set in the environment."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", ""))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = {"en": "English"}
+    MAX_CONTENT_LENGTH = 64 * 1024
+    # Werkzeug's strong default; tests choose a cheap one so they stay fast.
+    PASSWORD_HASH_METHOD = "scrypt"

@@ -1,0 +1,43 @@
+"""Error pages: a clear message in the site's layout, never a stack trace."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+MESSAGES = {
+    400: _l("Something in that request was not right. Please go back and try again."),
+    403: _l("You do not have permission to see that page."),
+    404: _l("We could not find that page."),
+    405: _l("That page cannot be used that way."),
+    413: _l("That was too much to send at once. Please make it shorter."),
+    429: _l("Too many tries. Please wait a little and try again."),
+    500: _l("Something went wrong on our side. Nothing you did caused it; please try again."),
+}
+
+
+def _page(code: int, message):
+    """Render the error page with the given status."""
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Show our own page for every HTTP error and for failed CSRF checks."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _page(
+            400, _l("This form had expired. Please go back, reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        code = error.code or 500
+        return _page(code, MESSAGES.get(code, error.description))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return _page(500, MESSAGES[500])

@@ -1,0 +1,202 @@
+"""Routes for young people: consultations, ideas, votes, and the outcomes page."""
+
+from flask import abort, flash, jsonify, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from app.access import YOUNG_PERSON_ROLES, roles_required
+from app.extensions import db
+from app.forms import ActionForm
+from app.ideas import bp, services
+from app.ideas.forms import IdeaForm
+from app.models import Consultation, Idea, IdeaStatus, OutcomeFramework, Role
+from app.rules import RuleError
+from app.web import after_post, is_htmx, local_path, render
+
+
+def _viewer_is_staff() -> bool:
+    """Staff, reviewers and admins see ideas and consultations that are not public."""
+    return current_user.is_authenticated and current_user.role != Role.YOUNG_PERSON
+
+
+def _get_consultation(consultation_id: int) -> Consultation:
+    """The consultation, or 404 if it does not exist or is a draft the viewer may not see."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None or not (consultation.is_public or _viewer_is_staff()):
+        abort(404)
+    return consultation
+
+
+def _get_idea(idea_id: int) -> Idea:
+    """The idea, or 404 unless it is public, the viewer's own, or the viewer is staff."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None:
+        abort(404)
+    own = current_user.is_authenticated and idea.author_id == current_user.id
+    if not (idea.is_public or own or _viewer_is_staff()):
+        abort(404)
+    return idea
+
+
+@bp.route("/")
+def index():
+    """The consultations young people can take part in."""
+    return render("ideas/index.html", consultations=services.open_consultations())
+
+
+@bp.route("/consultations/<int:consultation_id>")
+def consultation(consultation_id: int):
+    """A consultation's question and its published ideas, with votes."""
+    consultation = _get_consultation(consultation_id)
+    ideas = services.published_ideas(consultation)
+    voted = services.voted_idea_ids(current_user, ideas)
+    votes_left = None
+    if consultation.vote_budget and current_user.is_authenticated:
+        votes_left = consultation.vote_budget - services.votes_used(current_user, consultation)
+    return render(
+        "ideas/consultation.html",
+        consultation=consultation,
+        ideas=ideas,
+        voted=voted,
+        votes_left=votes_left,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/consultations/<int:consultation_id>/propose", methods=["GET", "POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def propose(consultation_id: int):
+    """Propose an idea; it waits for staff to check it."""
+    consultation = _get_consultation(consultation_id)
+    form = IdeaForm()
+    if form.validate_on_submit():
+        try:
+            idea = services.propose_idea(
+                current_user, consultation, form.title.data, form.description.data
+            )
+        except RuleError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Thank you! Library staff will check your idea before it is shown to others."))
+            return redirect(url_for("ideas.idea", idea_id=idea.id), code=303)
+    return render(
+        "ideas/propose.html",
+        consultation=consultation,
+        form=form,
+        status=400 if form.errors or form.form_errors else 200,
+    )
+
+
+@bp.route("/ideas/<int:idea_id>")
+def idea(idea_id: int):
+    """One idea: what it is, its votes, its history and the outcomes it serves."""
+    idea = _get_idea(idea_id)
+    return render(
+        "ideas/idea.html",
+        idea=idea,
+        voted=services.has_voted(current_user, idea),
+        form=ActionForm(),
+        is_author=current_user.is_authenticated and idea.author_id == current_user.id,
+    )
+
+
+def _vote_action(idea_id: int, action, done_message: str):
+    """Cast or take back a vote; the button and count for htmx, else back to the page."""
+    idea = _get_idea(idea_id)
+    form = ActionForm()
+    back = local_path(form.next.data, url_for("ideas.idea", idea_id=idea.id))
+    try:
+        action(current_user, idea)
+        message = done_message
+    except RuleError as error:
+        message = str(error.message)
+    db.session.refresh(idea)
+    if not is_htmx():
+        flash(message)
+    return after_post(
+        back,
+        "ideas/_vote_response.html",
+        idea=idea,
+        voted=services.has_voted(current_user, idea),
+        form=form,
+        next=back,
+        message=message,
+    )
+
+
+@bp.route("/ideas/<int:idea_id>/vote", methods=["POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def vote(idea_id: int):
+    """Support an idea."""
+    return _vote_action(idea_id, services.cast_vote, _("Your vote is counted."))
+
+
+@bp.route("/ideas/<int:idea_id>/unvote", methods=["POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def unvote(idea_id: int):
+    """Take a vote back."""
+    return _vote_action(idea_id, services.withdraw_vote, _("Your vote is taken back."))
+
+
+@bp.route("/ideas/<int:idea_id>/withdraw", methods=["POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def withdraw(idea_id: int):
+    """The author withdraws their idea."""
+    idea = _get_idea(idea_id)
+    try:
+        services.withdraw_idea(idea, current_user)
+        flash(_("Your idea is withdrawn."))
+    except RuleError as error:
+        flash(error.message)
+    return redirect(url_for("ideas.idea", idea_id=idea.id), code=303)
+
+
+@bp.route("/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def edit(idea_id: int):
+    """Change an idea staff asked about, and send it back to them."""
+    idea = _get_idea(idea_id)
+    if idea.author_id != current_user.id or idea.status != IdeaStatus.CHANGES_REQUESTED:
+        abort(403)
+    form = IdeaForm(obj=idea)
+    if form.validate_on_submit():
+        try:
+            services.resubmit_idea(idea, current_user, form.title.data, form.description.data)
+        except RuleError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Thank you! Your changed idea is back with library staff."))
+            return redirect(url_for("ideas.idea", idea_id=idea.id), code=303)
+    return render("ideas/edit.html", idea=idea, form=form, status=400 if form.errors else 200)
+
+
+@bp.route("/my-ideas")
+@roles_required(*YOUNG_PERSON_ROLES)
+def my_ideas():
+    """Everything I have proposed and what has happened to it."""
+    return render("ideas/my_ideas.html", ideas=services.ideas_by_author(current_user))
+
+
+@bp.route("/outcomes")
+def outcomes():
+    """Every outcome framework, group and outcome, in the source documents' words."""
+    frameworks = db.session.execute(
+        select(OutcomeFramework).order_by(OutcomeFramework.position)
+    ).scalars()
+    return render("ideas/outcomes.html", frameworks=list(frameworks))
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness and database status, for load balancers and monitoring."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception:  # any failure to reach the database means it is unavailable
+        db.session.rollback()
+        database = "unavailable"
+    healthy = database == "ok"
+    body = {"status": "ok" if healthy else "degraded", "database": database}
+    return jsonify(body), 200 if healthy else 503
+

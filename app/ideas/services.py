@@ -1,0 +1,250 @@
+"""The rules for ideas: proposing, the lifecycle, and voting."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.audit import record
+from app.extensions import db
+from app.models import (
+    PUBLIC_STATUSES,
+    Consultation,
+    Idea,
+    IdeaStatus,
+    IdeaStatusChange,
+    Phase,
+    Role,
+    User,
+    Vote,
+)
+from app.rules import RuleError
+
+S = IdeaStatus
+
+# Where staff may move an idea from each status. Anything not listed is refused.
+STAFF_TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
+    S.PENDING: frozenset({S.PUBLISHED, S.CHANGES_REQUESTED, S.REJECTED, S.HIDDEN}),
+    S.PUBLISHED: frozenset({S.UNDER_CONSIDERATION, S.HIDDEN, S.MERGED}),
+    S.UNDER_CONSIDERATION: frozenset({S.ACCEPTED, S.NOT_TAKEN_FORWARD, S.HIDDEN, S.MERGED}),
+    S.ACCEPTED: frozenset({S.IN_CODESIGN}),
+    S.IN_CODESIGN: frozenset({S.DELIVERED}),
+    S.HIDDEN: frozenset({S.PUBLISHED}),
+}
+# Where an author may move their own idea.
+AUTHOR_TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
+    S.PENDING: frozenset({S.WITHDRAWN}),
+    S.CHANGES_REQUESTED: frozenset({S.PENDING, S.WITHDRAWN}),
+    S.PUBLISHED: frozenset({S.WITHDRAWN}),
+}
+# A decision that disappoints the author must tell them why.
+NEEDS_MESSAGE = frozenset({S.CHANGES_REQUESTED, S.REJECTED, S.NOT_TAKEN_FORWARD, S.HIDDEN})
+# Ideas that can still gather votes.
+VOTABLE = frozenset({S.PUBLISHED, S.UNDER_CONSIDERATION})
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 2000
+MESSAGE_MAX = 1000
+
+
+def _check_text(title: str, description: str) -> tuple[str, str]:
+    """Trim an idea's words and refuse empty or overlong ones."""
+    title, description = title.strip(), description.strip()
+    if not title or len(title) > TITLE_MAX:
+        raise RuleError(_l("Give your idea a title of up to 120 characters."))
+    if not description or len(description) > DESCRIPTION_MAX:
+        raise RuleError(_l("Describe your idea in up to 2000 characters."))
+    return title, description
+
+
+def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> IdeaStatusChange:
+    """Change the status and record the step in the idea's history (not committed)."""
+    change = IdeaStatusChange(
+        idea=idea, actor=actor, from_status=idea.status, to_status=to_status, message=message
+    )
+    idea.status = to_status
+    db.session.add(change)
+    return change
+
+
+def propose_idea(author: User, consultation: Consultation, title: str, description: str) -> Idea:
+    """A young person proposes an idea; it waits for moderation as `pending`."""
+    if author.role != Role.YOUNG_PERSON:
+        raise RuleError(_l("Only young people can propose ideas."))
+    if not consultation.accepts_proposals():
+        raise RuleError(_l("This consultation is not taking new ideas at the moment."))
+    title, description = _check_text(title, description)
+    idea = Idea(consultation=consultation, author=author, title=title, description=description)
+    db.session.add(idea)
+    db.session.add(
+        IdeaStatusChange(idea=idea, actor=author, from_status=None, to_status=S.PENDING)
+    )
+    db.session.commit()
+    return idea
+
+
+def staff_next_statuses(idea: Idea) -> list[IdeaStatus]:
+    """The statuses staff may move this idea to, in lifecycle order."""
+    allowed = STAFF_TRANSITIONS.get(idea.status, frozenset())
+    return [status for status in IdeaStatus if status in allowed]
+
+
+def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str = "") -> None:
+    """Staff move an idea along its lifecycle, with a message the author can read."""
+    if actor.role not in (Role.STAFF, Role.ADMIN):
+        raise RuleError(_l("Only library staff can make that decision."))
+    if to_status not in STAFF_TRANSITIONS.get(idea.status, frozenset()):
+        raise RuleError(_l("An idea cannot move from that status to that one."))
+    message = message.strip()
+    if to_status in NEEDS_MESSAGE and not message:
+        raise RuleError(_l("Please write a message explaining this decision to the young person."))
+    if len(message) > MESSAGE_MAX:
+        raise RuleError(_l("Please keep the message under 1000 characters."))
+    previous = idea.status
+    _move(idea, actor, to_status, message)
+    record(actor, "idea.status", idea, previous=previous.value, to=to_status.value)
+    db.session.commit()
+
+
+def approve_idea(idea: Idea, actor: User, message: str = "") -> None:
+    """Staff approve a pending idea, which publishes it."""
+    change_status(idea, actor, S.PUBLISHED, message)
+
+
+def withdraw_idea(idea: Idea, author: User) -> None:
+    """The author takes their idea back; its votes stay recorded but it leaves public view."""
+    if idea.author_id != author.id:
+        raise RuleError(_l("Only the person who proposed an idea can withdraw it."))
+    if S.WITHDRAWN not in AUTHOR_TRANSITIONS.get(idea.status, frozenset()):
+        raise RuleError(_l("This idea can no longer be withdrawn."))
+    _move(idea, author, S.WITHDRAWN, "")
+    db.session.commit()
+
+
+def resubmit_idea(idea: Idea, author: User, title: str, description: str) -> None:
+    """The author edits an idea staff asked them to change, and sends it back for moderation."""
+    if idea.author_id != author.id:
+        raise RuleError(_l("Only the person who proposed an idea can change it."))
+    if idea.status != S.CHANGES_REQUESTED:
+        raise RuleError(_l("This idea is not waiting for changes."))
+    idea.title, idea.description = _check_text(title, description)
+    _move(idea, author, S.PENDING, "")
+    db.session.commit()
+
+
+def can_vote_on(voter: User, idea: Idea) -> bool:
+    """Whether this person could vote on this idea now (ignoring a vote already cast)."""
+    return (
+        voter.is_authenticated
+        and voter.role == Role.YOUNG_PERSON
+        and idea.status in VOTABLE
+        and idea.consultation.accepts_votes()
+    )
+
+
+def _check_voting(voter: User, idea: Idea) -> None:
+    """Refuse a vote (or taking one back) when the rules do not allow it."""
+    if voter.role != Role.YOUNG_PERSON:
+        raise RuleError(_l("Only young people can vote."))
+    if idea.status not in VOTABLE:
+        raise RuleError(_l("This idea is not open for votes."))
+    if not idea.consultation.accepts_votes():
+        raise RuleError(_l("Voting is not open in this consultation."))
+
+
+def votes_used(voter: User, consultation: Consultation) -> int:
+    """How many votes this person has cast in a consultation."""
+    return db.session.execute(
+        select(func.count(Vote.id))
+        .join(Idea, Idea.id == Vote.idea_id)
+        .where(Vote.user_id == voter.id, Idea.consultation_id == consultation.id)
+    ).scalar_one()
+
+
+def has_voted(voter: User, idea: Idea) -> bool:
+    """True if this person supports this idea."""
+    if not voter.is_authenticated:
+        return False
+    return db.session.execute(
+        select(Vote.id).where(Vote.user_id == voter.id, Vote.idea_id == idea.id)
+    ).first() is not None
+
+
+def voted_idea_ids(voter: User, ideas: list[Idea]) -> set[int]:
+    """Which of these ideas this person supports, in one query."""
+    if not voter.is_authenticated or not ideas:
+        return set()
+    return set(
+        db.session.execute(
+            select(Vote.idea_id).where(
+                Vote.user_id == voter.id, Vote.idea_id.in_([idea.id for idea in ideas])
+            )
+        ).scalars()
+    )
+
+
+def cast_vote(voter: User, idea: Idea) -> None:
+    """Add this person's vote; a second vote, even sent at the same moment, never counts."""
+    _check_voting(voter, idea)
+    # Holding the voter's row serialises one person's votes on PostgreSQL, so the
+    # budget check below cannot be raced; SQLite serialises every write anyway.
+    db.session.execute(select(User.id).where(User.id == voter.id).with_for_update())
+    budget = idea.consultation.vote_budget
+    if budget is not None and votes_used(voter, idea.consultation) >= budget:
+        db.session.rollback()
+        raise RuleError(_l("You have used all %(budget)s of your votes here.", budget=budget))
+    try:
+        db.session.add(Vote(user_id=voter.id, idea_id=idea.id))
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise RuleError(_l("You have already voted for this idea.")) from None
+    db.session.execute(
+        update(Idea).where(Idea.id == idea.id).values(vote_count=Idea.vote_count + 1)
+    )
+    db.session.commit()
+
+
+def withdraw_vote(voter: User, idea: Idea) -> None:
+    """Take this person's vote back while voting is open."""
+    _check_voting(voter, idea)
+    removed = db.session.execute(
+        delete(Vote).where(Vote.user_id == voter.id, Vote.idea_id == idea.id)
+    ).rowcount
+    if removed != 1:
+        db.session.rollback()
+        raise RuleError(_l("You had not voted for this idea."))
+    db.session.execute(
+        update(Idea).where(Idea.id == idea.id).values(vote_count=Idea.vote_count - 1)
+    )
+    db.session.commit()
+
+
+def published_ideas(consultation: Consultation) -> list[Idea]:
+    """The ideas everyone can see in a consultation, most supported first."""
+    return list(
+        db.session.execute(
+            select(Idea)
+            .where(Idea.consultation_id == consultation.id, Idea.status.in_(PUBLIC_STATUSES))
+            .order_by(Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc())
+        ).scalars()
+    )
+
+
+def ideas_by_author(author: User) -> list[Idea]:
+    """Everything this person has proposed, newest first, whatever its status."""
+    return list(
+        db.session.execute(
+            select(Idea).where(Idea.author_id == author.id).order_by(Idea.id.desc())
+        ).scalars()
+    )
+
+
+def open_consultations() -> list[Consultation]:
+    """Consultations young people can see (not drafts), newest first."""
+    return list(
+        db.session.execute(
+            select(Consultation)
+            .where(Consultation.phase != Phase.DRAFT)
+            .order_by(Consultation.id.desc())
+        ).scalars()
+    )

@@ -1,0 +1,110 @@
+"""Ideas young people propose, their status history, and the votes they receive."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.consultations import Consultation
+from app.models.types import UTCDateTime, enum_type, utcnow
+from app.models.users import User
+
+
+class IdeaStatus(StrEnum):
+    """An idea's place in its lifecycle (see the transitions in app/ideas/lifecycle.py)."""
+
+    PENDING = "pending"
+    PUBLISHED = "published"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    UNDER_CONSIDERATION = "under_consideration"
+    ACCEPTED = "accepted"
+    NOT_TAKEN_FORWARD = "not_taken_forward"
+    IN_CODESIGN = "in_codesign"
+    DELIVERED = "delivered"
+    WITHDRAWN = "withdrawn"
+    HIDDEN = "hidden"
+    MERGED = "merged"
+
+
+# Statuses in which an idea is shown to everyone.
+PUBLIC_STATUSES = frozenset(
+    {
+        IdeaStatus.PUBLISHED,
+        IdeaStatus.UNDER_CONSIDERATION,
+        IdeaStatus.ACCEPTED,
+        IdeaStatus.NOT_TAKEN_FORWARD,
+        IdeaStatus.IN_CODESIGN,
+        IdeaStatus.DELIVERED,
+    }
+)
+
+
+class Idea(db.Model):
+    """A young person's proposal inside a consultation."""
+
+    __tablename__ = "ideas"
+    __table_args__ = (
+        sa.CheckConstraint("vote_count >= 0", name="vote_count_not_negative"),
+        sa.Index("ix_ideas_consultation_status", "consultation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"))
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[IdeaStatus] = mapped_column(
+        enum_type(IdeaStatus, "idea_status"), default=IdeaStatus.PENDING
+    )
+    # Kept exact by the vote services, in the same transaction as the vote row.
+    vote_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    consultation: Mapped[Consultation] = relationship()
+    author: Mapped[User] = relationship()
+    history: Mapped[list["IdeaStatusChange"]] = relationship(
+        back_populates="idea", order_by="IdeaStatusChange.id"
+    )
+    outcome_links: Mapped[list["OutcomeLink"]] = relationship(  # noqa: F821
+        back_populates="idea", order_by="OutcomeLink.id"
+    )
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to everyone (not pending, rejected, withdrawn, hidden or merged)."""
+        return self.status in PUBLIC_STATUSES
+
+
+class IdeaStatusChange(db.Model):
+    """One step in an idea's lifecycle: who moved it, when, and what they told the author."""
+
+    __tablename__ = "idea_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    from_status: Mapped[IdeaStatus | None] = mapped_column(
+        enum_type(IdeaStatus, "from_status")
+    )
+    to_status: Mapped[IdeaStatus] = mapped_column(enum_type(IdeaStatus, "to_status"))
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+
+
+class Vote(db.Model):
+    """One young person supporting one idea; the database refuses a second."""
+
+    __tablename__ = "votes"
+    __table_args__ = (sa.UniqueConstraint("user_id", "idea_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,36 @@
+"""Library services (a local authority's service) and their branches."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class LibraryService(db.Model):
+    """A local authority's library service."""
+
+    __tablename__ = "library_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    branches: Mapped[list["Branch"]] = relationship(
+        back_populates="library_service", order_by="Branch.name"
+    )
+
+
+class Branch(db.Model):
+    """One library building (or mobile library) of a library service."""
+
+    __tablename__ = "branches"
+    __table_args__ = (sa.UniqueConstraint("library_service_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    library_service_id: Mapped[int] = mapped_column(sa.ForeignKey("library_services.id"))
+    name: Mapped[str] = mapped_column(sa.String(120))
+
+    library_service: Mapped[LibraryService] = relationship(back_populates="branches")

@@ -1,0 +1,51 @@
+"""People who use the platform: young people, staff, QLP reviewers and admins."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, enum_type, utcnow
+
+
+class Role(StrEnum):
+    """What a person may do on the platform."""
+
+    YOUNG_PERSON = "young_person"
+    STAFF = "staff"
+    QLP_REVIEWER = "qlp_reviewer"
+    ADMIN = "admin"
+
+
+# Age bands, never a date of birth: the least data that lets services report by age.
+AGE_BANDS = ("8-10", "11-13", "14-16", "17-19", "20-25")
+
+
+class User(UserMixin, db.Model):
+    """An account, known publicly only by the pseudonym its owner chose."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), default=Role.YOUNG_PERSON)
+    age_band: Mapped[str | None] = mapped_column(sa.String(5))
+    language: Mapped[str] = mapped_column(sa.String(10), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in (Flask-Login reads this)."""
+        return self.active
+
+    def has_role(self, *roles: Role) -> bool:
+        """True if this person holds one of the roles given."""
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"

@@ -1,0 +1,132 @@
+"""Routes for staff: the queue, one idea's decisions and outcome links, consultation phases."""
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.forms import ActionForm
+from app.ideas.services import change_status, staff_next_statuses
+from app.labels import DECISION_LABELS
+from app.models import Consultation, Idea, IdeaStatus, OutcomeLink
+from app.moderation import bp, services
+from app.moderation.forms import DecisionForm, OutcomeLinkForm, PhaseForm
+from app.rules import RuleError
+from app.web import render
+
+
+def _get(model, object_id: int):
+    """Load a row or answer 404."""
+    row = db.session.get(model, object_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
+    """The decision and outcome-link forms, with the choices this idea allows."""
+    decision = DecisionForm(prefix="decision")
+    decision.decision.choices = [
+        (status.value, DECISION_LABELS[status]) for status in staff_next_statuses(idea)
+    ]
+    link = OutcomeLinkForm(prefix="link")
+    link.outcome.choices = services.outcome_choices()
+    return decision, link
+
+
+def _idea_page(idea: Idea, decision: DecisionForm, link: OutcomeLinkForm, status: int = 200):
+    """Render the staff page for one idea."""
+    return render(
+        "moderation/idea.html",
+        idea=idea,
+        decision_form=decision,
+        link_form=link,
+        action_form=ActionForm(),
+        status=status,
+    )
+
+
+@bp.route("/")
+def queue():
+    """Ideas waiting for a decision, and published ideas to link to outcomes."""
+    return render(
+        "moderation/queue.html",
+        pending=services.moderation_queue(),
+        published=services.public_ideas_with_link_counts(),
+    )
+
+
+@bp.route("/ideas/<int:idea_id>")
+def idea(idea_id: int):
+    """One idea, with what staff can decide and link."""
+    idea = _get(Idea, idea_id)
+    return _idea_page(idea, *_forms_for(idea))
+
+
+@bp.route("/ideas/<int:idea_id>/decision", methods=["POST"])
+def decide(idea_id: int):
+    """Approve, reject, ask for changes, or move an idea further along."""
+    idea = _get(Idea, idea_id)
+    decision, link = _forms_for(idea)
+    if decision.validate():
+        try:
+            change_status(
+                idea, current_user, IdeaStatus(decision.decision.data), decision.message.data or ""
+            )
+        except RuleError as error:
+            decision.form_errors.append(error.message)
+        else:
+            flash(_("Decision saved: %(decision)s.", decision=DECISION_LABELS[idea.status]))
+            return redirect(url_for("moderation.queue"), code=303)
+    return _idea_page(idea, decision, link, status=400)
+
+
+@bp.route("/ideas/<int:idea_id>/outcomes", methods=["POST"])
+def link_outcome(idea_id: int):
+    """Link the idea to an outcome, with a reason."""
+    idea = _get(Idea, idea_id)
+    decision, link = _forms_for(idea)
+    if link.validate():
+        try:
+            services.link_outcome(idea, link.outcome.data, current_user, link.rationale.data)
+        except RuleError as error:
+            link.form_errors.append(error.message)
+        else:
+            flash(_("Outcome linked."))
+            return redirect(url_for("moderation.idea", idea_id=idea.id), code=303)
+    return _idea_page(idea, decision, link, status=400)
+
+
+@bp.route("/outcome-links/<int:link_id>/remove", methods=["POST"])
+def unlink_outcome(link_id: int):
+    """Remove an outcome link."""
+    link = _get(OutcomeLink, link_id)
+    idea_id = link.idea_id
+    services.unlink_outcome(link, current_user)
+    flash(_("Outcome link removed."))
+    return redirect(url_for("moderation.idea", idea_id=idea_id), code=303)
+
+
+@bp.route("/consultations")
+def consultations():
+    """Every consultation and its phase."""
+    items = [
+        (c, PhaseForm(prefix=f"c{c.id}", phase=c.phase)) for c in services.all_consultations()
+    ]
+    return render("moderation/consultations.html", items=items)
+
+
+@bp.route("/consultations/<int:consultation_id>/phase", methods=["POST"])
+def set_phase(consultation_id: int):
+    """Move a consultation to another phase."""
+    consultation = _get(Consultation, consultation_id)
+    form = PhaseForm(prefix=f"c{consultation.id}")
+    if not form.validate():
+        flash(_("Please choose a phase from the list."))
+    else:
+        try:
+            services.set_phase(consultation, current_user, form.phase.data)
+            flash(_("Phase changed."))
+        except RuleError as error:
+            flash(error.message)
+    return redirect(url_for("moderation.consultations"), code=303)

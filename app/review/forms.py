@@ -1,0 +1,1 @@
+"""Forms for QLP teams (reviews arrive with the co-designed services)."""

@@ -1,0 +1,40 @@
+"""How views answer: a full page or an htmx partial, and where to go after a form."""
+
+from urllib.parse import urlsplit
+
+from flask import make_response, redirect, render_template, request
+
+
+def is_htmx() -> bool:
+    """True when htmx sent the request (and will swap part of the page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(page: str, partial: str | None = None, status: int = 200, **context):
+    """Render the whole page, or only its partial when htmx asks for it."""
+    template = partial if partial and is_htmx() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def after_post(redirect_to: str, partial: str | None = None, **context):
+    """Answer a successful POST: the partial for htmx, otherwise a 303 to a page."""
+    if partial and is_htmx():
+        response = make_response(render_template(partial, **context))
+    else:
+        response = redirect(redirect_to, code=303)
+    response.vary.add("HX-Request")
+    return response
+
+
+def local_path(target: str | None, default: str) -> str:
+    """Accept only a path on this site as somewhere to return to."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target:
+        return default
+    return target

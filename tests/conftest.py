@@ -1,0 +1,147 @@
+"""Shared fixtures: the app on each database backend, a client, factories and sign-in."""
+
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.auth.services import create_account
+from app.config import database_url
+from app.extensions import db
+from app.ideas.services import approve_idea, propose_idea
+from app.models import Consultation, Idea, LibraryService, Phase, Role, User
+from app.seed import load_outcome_frameworks
+
+PASSWORD = "correct-horse"
+# Every database test runs on SQLite, and again on PostgreSQL when its URL is given.
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def reset_postgresql(url: str) -> None:
+    """Drop everything in the test database's public schema, migrations' table included."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_uri(request, tmp_path) -> str:
+    """An empty database on one backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = database_url(os.environ["TEST_DATABASE_URL"])
+    reset_postgresql(url)
+    return url
+
+
+@pytest.fixture
+def app(database_uri):
+    """The application with the schema created and the outcome frameworks loaded."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "SECRET_KEY": "test-secret",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        load_outcome_frameworks()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client that keeps cookies."""
+    return app.test_client()
+
+
+def csrf_token(client) -> str:
+    """Read the CSRF token a page hands to htmx, as a browser would."""
+    html = client.get("/outcomes").get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+class Factory:
+    """Makes the things tests need, in the database, with sensible defaults."""
+
+    def __init__(self):
+        self.counter = 0
+
+    def _next(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def user(self, role: Role = Role.YOUNG_PERSON, username: str | None = None) -> User:
+        """An account with the test password."""
+        name = username or f"{role.value[:5]}_{self._next()}"
+        band = "14-16" if role == Role.YOUNG_PERSON else None
+        return create_account(name, PASSWORD, age_band=band, role=role)
+
+    def consultation(self, phase: Phase = Phase.PROPOSALS_OPEN, **values) -> Consultation:
+        """A consultation in a library service of its own."""
+        service = LibraryService(name=f"Library service {self._next()}")
+        consultation = Consultation(
+            library_service=service, question="What should the library do?", phase=phase, **values
+        )
+        db.session.add(consultation)
+        db.session.commit()
+        return consultation
+
+    def idea(
+        self,
+        consultation: Consultation | None = None,
+        published: bool = True,
+        author: User | None = None,
+        title: str | None = None,
+    ) -> Idea:
+        """An idea by a young person; a new consultation of its own is left open for votes."""
+        created = consultation is None
+        consultation = consultation or self.consultation()
+        phase = consultation.phase
+        consultation.phase = Phase.PROPOSALS_OPEN  # ideas are only proposed while this is open
+        idea = propose_idea(
+            author or self.user(),
+            consultation,
+            title or f"Idea {self._next()}",
+            "More comfy chairs and a games night.",
+        )
+        if published:
+            approve_idea(idea, self.user(Role.STAFF))
+        consultation.phase = Phase.VOTING_OPEN if created and published else phase
+        db.session.commit()
+        return idea
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    """The factory for users, consultations and ideas."""
+    return Factory()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real sign-in form."""
+
+    def sign_in(user: User):
+        response = client.post(
+            "/sign-in",
+            data={
+                "csrf_token": csrf_token(client),
+                "username": user.username,
+                "password": PASSWORD,
+            },
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return user
+
+    return sign_in

@@ -1,0 +1,237 @@
+"""The idea rules, tested without HTTP: proposing, the lifecycle, and voting."""
+
+import pytest
+
+from app.extensions import db
+from app.ideas import services
+from app.ideas.services import (
+    AUTHOR_TRANSITIONS,
+    STAFF_TRANSITIONS,
+    cast_vote,
+    change_status,
+    propose_idea,
+    withdraw_vote,
+)
+from app.models import Idea, IdeaStatus, IdeaStatusChange, Phase, Role, Vote
+from app.rules import RuleError
+
+S = IdeaStatus
+
+
+def vote_rows(idea: Idea) -> int:
+    """Count the vote rows for an idea straight from the table."""
+    return db.session.query(Vote).filter_by(idea_id=idea.id).count()
+
+
+def test_proposed_idea_waits_for_moderation_with_history(make):
+    """A new idea is pending and its history starts with the proposal."""
+    idea = make.idea(published=False)
+    assert idea.status == S.PENDING
+    assert [(c.from_status, c.to_status) for c in idea.history] == [(None, S.PENDING)]
+
+
+def test_proposal_is_refused_when_consultation_is_not_taking_ideas(make):
+    """Ideas cannot be proposed in a draft, voting or closed consultation."""
+    young = make.user()
+    for phase in (Phase.DRAFT, Phase.VOTING_OPEN, Phase.CLOSED):
+        consultation = make.consultation(phase=phase)
+        with pytest.raises(RuleError):
+            propose_idea(young, consultation, "Film club", "Films on Fridays")
+    assert db.session.query(Idea).count() == 0
+
+
+def test_staff_cannot_propose_ideas(make):
+    """Proposals are for young people."""
+    with pytest.raises(RuleError):
+        propose_idea(make.user(Role.STAFF), make.consultation(), "Film club", "Films")
+
+
+@pytest.mark.parametrize(("title", "description"), [("", "text"), ("t", "  "), ("x" * 121, "t")])
+def test_empty_or_overlong_idea_is_refused(make, title, description):
+    """An idea needs a title and a description of sensible length."""
+    with pytest.raises(RuleError):
+        propose_idea(make.user(), make.consultation(), title, description)
+    assert db.session.query(Idea).count() == 0
+
+
+@pytest.mark.parametrize("start", list(IdeaStatus), ids=lambda s: s.value)
+def test_staff_transitions_follow_the_lifecycle(make, start):
+    """From each status, staff may make exactly the moves the lifecycle lists, and nothing else."""
+    idea = make.idea(published=False)
+    staff = make.user(Role.STAFF)
+    for target in IdeaStatus:
+        idea.status = start
+        db.session.commit()
+        if target in STAFF_TRANSITIONS.get(start, ()):
+            change_status(idea, staff, target, "Because of the reasons we discussed.")
+            assert (idea.status, idea.history[-1].from_status) == (target, start)
+            assert idea.history[-1].actor_id == staff.id
+        else:
+            with pytest.raises(RuleError):
+                change_status(idea, staff, target, "Because.")
+            db.session.refresh(idea)
+            assert idea.status == start
+
+
+def test_lifecycle_reaches_delivered_from_pending(make):
+    """The happy path: pending, published, considered, accepted, co-designed, delivered."""
+    idea = make.idea(published=False)
+    staff = make.user(Role.STAFF)
+    path = [S.PUBLISHED, S.UNDER_CONSIDERATION, S.ACCEPTED, S.IN_CODESIGN, S.DELIVERED]
+    for status in path:
+        change_status(idea, staff, status)
+    assert [c.to_status for c in idea.history] == [S.PENDING, *path]
+
+
+@pytest.mark.parametrize("target", [S.REJECTED, S.CHANGES_REQUESTED, S.HIDDEN])
+def test_disappointing_decision_needs_a_message(make, target):
+    """Rejecting, asking for changes or hiding must tell the young person why."""
+    idea = make.idea(published=False)
+    with pytest.raises(RuleError):
+        change_status(idea, make.user(Role.STAFF), target, "   ")
+    assert idea.status == S.PENDING
+
+
+def test_young_person_cannot_make_staff_decisions(make):
+    """A young person cannot approve ideas, even their own."""
+    idea = make.idea(published=False)
+    with pytest.raises(RuleError):
+        change_status(idea, idea.author, S.PUBLISHED)
+    assert idea.status == S.PENDING
+
+
+def test_status_change_records_message_for_the_author(make):
+    """The young person can read the message staff left with a decision."""
+    idea = make.idea(published=False)
+    change_status(idea, make.user(Role.STAFF), S.CHANGES_REQUESTED, "Please remove your surname.")
+    change = db.session.query(IdeaStatusChange).filter_by(idea_id=idea.id).all()[-1]
+    assert change.message == "Please remove your surname."
+
+
+def test_author_can_resubmit_after_changes_requested(make):
+    """Edited ideas go back to the queue as pending."""
+    idea = make.idea(published=False)
+    change_status(idea, make.user(Role.STAFF), S.CHANGES_REQUESTED, "Say a bit more please.")
+    services.resubmit_idea(idea, idea.author, "Board games", "Board games on Saturday mornings.")
+    assert idea.status == S.PENDING
+    assert idea.description == "Board games on Saturday mornings."
+
+
+@pytest.mark.parametrize("start", list(IdeaStatus), ids=lambda s: s.value)
+def test_only_author_withdraws_and_only_while_allowed(make, start):
+    """Authors withdraw pending, returned or published ideas; nobody else can."""
+    idea = make.idea(published=False)
+    idea.status = start
+    db.session.commit()
+    with pytest.raises(RuleError):
+        services.withdraw_idea(idea, make.user())
+    if S.WITHDRAWN in AUTHOR_TRANSITIONS.get(start, ()):
+        services.withdraw_idea(idea, idea.author)
+        assert idea.status == S.WITHDRAWN
+    else:
+        with pytest.raises(RuleError):
+            services.withdraw_idea(idea, idea.author)
+        assert idea.status == start
+
+
+def test_vote_is_counted_once_per_person(make):
+    """A second vote by the same person is refused and the count stays exact."""
+    idea = make.idea()
+    voter = make.user()
+    cast_vote(voter, idea)
+    with pytest.raises(RuleError):
+        cast_vote(voter, idea)
+    db.session.refresh(idea)
+    assert idea.vote_count == 1
+    assert vote_rows(idea) == 1
+
+
+def test_votes_from_different_people_add_up(make):
+    """Each young person's vote counts."""
+    idea = make.idea()
+    for _ in range(3):
+        cast_vote(make.user(), idea)
+    db.session.refresh(idea)
+    assert idea.vote_count == 3 == vote_rows(idea)
+
+
+def test_unvote_takes_the_vote_back(make):
+    """Taking a vote back removes it and lowers the count; it can then be cast again."""
+    idea = make.idea()
+    voter = make.user()
+    cast_vote(voter, idea)
+    withdraw_vote(voter, idea)
+    db.session.refresh(idea)
+    assert idea.vote_count == 0 == vote_rows(idea)
+    cast_vote(voter, idea)
+    db.session.refresh(idea)
+    assert idea.vote_count == 1
+
+
+def test_unvote_without_a_vote_is_refused(make):
+    """Taking back a vote never cast changes nothing."""
+    idea = make.idea()
+    with pytest.raises(RuleError):
+        withdraw_vote(make.user(), idea)
+    db.session.refresh(idea)
+    assert idea.vote_count == 0
+
+
+@pytest.mark.parametrize(
+    "status", [S.PENDING, S.REJECTED, S.WITHDRAWN, S.HIDDEN, S.CHANGES_REQUESTED, S.ACCEPTED]
+)
+def test_vote_only_on_published_ideas(make, status):
+    """Ideas that are not (or no longer) open for support cannot be voted for."""
+    idea = make.idea()
+    idea.status = status
+    db.session.commit()
+    with pytest.raises(RuleError):
+        cast_vote(make.user(), idea)
+    assert vote_rows(idea) == 0
+
+
+@pytest.mark.parametrize("phase", [Phase.DRAFT, Phase.PROPOSALS_OPEN, Phase.CLOSED])
+def test_vote_only_while_voting_is_open(make, phase):
+    """Votes are refused unless the consultation is in its voting phase."""
+    idea = make.idea()
+    idea.consultation.phase = phase
+    db.session.commit()
+    with pytest.raises(RuleError):
+        cast_vote(make.user(), idea)
+    assert vote_rows(idea) == 0
+
+
+def test_vote_refused_after_closing_time(make):
+    """A consultation past its closing time takes no more votes, whatever its phase says."""
+    from datetime import timedelta
+
+    from app.models import utcnow
+
+    idea = make.idea()
+    idea.consultation.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    with pytest.raises(RuleError):
+        cast_vote(make.user(), idea)
+
+
+def test_staff_cannot_vote(make):
+    """Votes are for young people."""
+    idea = make.idea()
+    with pytest.raises(RuleError):
+        cast_vote(make.user(Role.STAFF), idea)
+
+
+def test_vote_budget_limits_votes_per_person(make):
+    """With a budget of two, a third vote in the consultation is refused."""
+    consultation = make.consultation(vote_budget=2)
+    ideas = [make.idea(consultation) for _ in range(3)]
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    voter = make.user()
+    cast_vote(voter, ideas[0])
+    cast_vote(voter, ideas[1])
+    with pytest.raises(RuleError):
+        cast_vote(voter, ideas[2])
+    withdraw_vote(voter, ideas[0])
+    cast_vote(voter, ideas[2])
+    assert services.votes_used(voter, consultation) == 2
