@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, SubmitField
+from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
 
 from app.labels import ROLE_LABELS
 from app.models import Role
@@ -13,7 +13,7 @@ class RoleForm(FlaskForm):
 
     role = SelectField(
         _l("Role"),
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         coerce=Role,
     )
     active = BooleanField(_l("Can sign in"))

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, StringField, SubmitField
+from wtforms import PasswordField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app.models import AGE_BANDS
@@ -37,7 +37,7 @@ class JoinForm(FlaskForm):
     )
     age_band = RadioField(
         _l("How old are you?"),
-        choices=[(band, band) for band in AGE_BANDS],
+        choices=[SelectChoice(band, band) for band in AGE_BANDS],
         validators=[DataRequired(message=_l("Please choose your age group."))],
     )
     submit = SubmitField(_l("Join"))

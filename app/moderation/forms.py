@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SubmitField, TextAreaField
+from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.ideas.services import MESSAGE_MAX
@@ -41,7 +41,7 @@ class PhaseForm(FlaskForm):
 
     phase = SelectField(
         _l("Phase"),
-        choices=[(phase.value, label) for phase, label in PHASE_LABELS.items()],
+        choices=[SelectChoice(phase.value, label) for phase, label in PHASE_LABELS.items()],
         coerce=Phase,
         validators=[DataRequired()],
     )

@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.extensions import db
 from app.forms import ActionForm
@@ -27,7 +28,7 @@ def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
     """The decision and outcome-link forms, with the choices this idea allows."""
     decision = DecisionForm(prefix="decision")
     decision.decision.choices = [
-        (status.value, DECISION_LABELS[status]) for status in staff_next_statuses(idea)
+        SelectChoice(status.value, DECISION_LABELS[status]) for status in staff_next_statuses(idea)
     ]
     link = OutcomeLinkForm(prefix="link")
     link.outcome.choices = services.outcome_choices()

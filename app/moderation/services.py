@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from app.audit import record
 from app.extensions import db
@@ -53,17 +54,17 @@ def public_ideas_with_link_counts() -> list[tuple[Idea, int]]:
     return [(idea, count) for idea, count in rows]
 
 
-def outcome_choices() -> dict[str, list[tuple[str, str]]]:
+def outcome_choices() -> list[SelectChoice]:
     """Every outcome for a picker, grouped by framework and group, in source order."""
-    choices: dict[str, list[tuple[str, str]]] = {}
     frameworks = db.session.execute(
         select(OutcomeFramework).order_by(OutcomeFramework.position)
     ).scalars()
-    for framework in frameworks:
-        for group in framework.groups:
-            label = f"{framework.name}: {group.title}"
-            choices[label] = [(o.code, f"{o.code} {o.wording}") for o in group.outcomes]
-    return choices
+    return [
+        SelectChoice(o.code, f"{o.code} {o.wording}", optgroup=f"{framework.name}: {group.title}")
+        for framework in frameworks
+        for group in framework.groups
+        for o in group.outcomes
+    ]
 
 
 def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> OutcomeLink:

@@ -1,0 +1,81 @@
+"""Votes sent at the same moment, on a real database with real connections."""
+
+import threading
+
+import pytest
+
+from app.extensions import db
+from app.ideas.services import cast_vote, withdraw_vote
+from app.models import Idea, User, Vote
+from app.rules import RuleError
+
+THREADS = 12
+
+
+def run_at_once(app, action, voter_ids: list[int], idea_id: int) -> list[str]:
+    """Run `action(voter, idea)` in one thread per voter, all released together."""
+    barrier = threading.Barrier(len(voter_ids))
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def worker(voter_id: int) -> None:
+        with app.app_context():
+            try:
+                voter, idea = db.session.get(User, voter_id), db.session.get(Idea, idea_id)
+                barrier.wait(timeout=10)
+                action(voter, idea)
+                results.append("done")
+            except RuleError:
+                results.append("refused")
+            except BaseException as error:  # reported to the test, never swallowed
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(v,)) for v in voter_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+def stored(idea_id: int) -> tuple[int, int]:
+    """The idea's counter and its real number of vote rows, read fresh."""
+    db.session.expire_all()
+    idea = db.session.get(Idea, idea_id)
+    return idea.vote_count, db.session.query(Vote).filter_by(idea_id=idea_id).count()
+
+
+@pytest.fixture
+def idea_and_voter(make):
+    """A votable idea and a young person, committed so other connections see them."""
+    idea, voter = make.idea(), make.user()
+    return idea.id, voter.id
+
+
+def test_same_person_voting_many_times_at_once_leaves_exactly_one_vote(app, idea_and_voter):
+    """Twelve simultaneous votes by one person: one counts, the rest are refused."""
+    idea_id, voter_id = idea_and_voter
+    results = run_at_once(app, cast_vote, [voter_id] * THREADS, idea_id)
+    assert sorted(results) == ["done"] + ["refused"] * (THREADS - 1)
+    assert stored(idea_id) == (1, 1)
+
+
+def test_same_person_taking_back_a_vote_many_times_at_once_removes_it_once(app, idea_and_voter):
+    """Simultaneous un-votes never push the count below the real number of votes."""
+    idea_id, voter_id = idea_and_voter
+    cast_vote(db.session.get(User, voter_id), db.session.get(Idea, idea_id))
+    results = run_at_once(app, withdraw_vote, [voter_id] * THREADS, idea_id)
+    assert sorted(results) == ["done"] + ["refused"] * (THREADS - 1)
+    assert stored(idea_id) == (0, 0)
+
+
+def test_many_people_voting_at_once_are_all_counted(app, make):
+    """Simultaneous votes by different people all count, and the counter stays exact."""
+    idea_id = make.idea().id
+    voter_ids = [make.user().id for _ in range(THREADS)]
+    results = run_at_once(app, cast_vote, voter_ids, idea_id)
+    assert results == ["done"] * THREADS
+    assert stored(idea_id) == (THREADS, THREADS)

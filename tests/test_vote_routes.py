@@ -1,0 +1,112 @@
+"""Voting through HTTP: the plain form, the htmx partial, and CSRF."""
+
+from app.extensions import db
+from app.models import Vote
+from tests.conftest import csrf_token
+
+
+def vote(client, idea, htmx=False, token=True, action="vote"):
+    """Post the vote form as a browser would (with or without htmx)."""
+    data = {"next": f"/consultations/{idea.consultation_id}"}
+    if token:
+        data["csrf_token"] = csrf_token(client)
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(f"/ideas/{idea.id}/{action}", data=data, headers=headers)
+
+
+def test_vote_without_javascript_redirects_back_with_the_new_count(client, make, login):
+    """The plain form posts, answers 303 to the page it came from, which shows the vote."""
+    idea = make.idea()
+    login(make.user())
+    response = vote(client, idea)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/consultations/{idea.consultation_id}"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 vote" in page
+    assert "Take back my vote" in page
+    assert "Your vote is counted." in page
+
+
+def test_vote_with_htmx_returns_the_button_and_count_partial(client, make, login):
+    """htmx gets the swapped button, the count out of band, and a status message; no layout."""
+    idea = make.idea()
+    login(make.user())
+    response = vote(client, idea, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    assert "<html" not in html
+    assert f'id="vote-{idea.id}"' in html
+    assert "Take back my vote" in html
+    assert f'<span id="vote-count-{idea.id}" class="vote-count" hx-swap-oob="true">1 vote' in html
+    assert 'role="status" hx-swap-oob="innerHTML"' in html
+
+
+def test_unvote_with_htmx_swaps_back_to_the_vote_button(client, make, login):
+    """Taking a vote back through htmx shows the vote button and a count of zero."""
+    idea = make.idea()
+    login(make.user())
+    vote(client, idea, htmx=True)
+    html = vote(client, idea, htmx=True, action="unvote").get_data(as_text=True)
+    assert "Vote for this idea" in html
+    assert "0 votes" in html
+
+
+def test_second_vote_by_same_person_is_refused_with_a_message(client, make, login):
+    """Voting twice keeps one vote and says so."""
+    idea = make.idea()
+    login(make.user())
+    vote(client, idea, htmx=True)
+    html = vote(client, idea, htmx=True).get_data(as_text=True)
+    assert "You have already voted for this idea." in html
+    db.session.refresh(idea)
+    assert idea.vote_count == 1
+
+
+def test_vote_without_csrf_token_is_refused_and_changes_nothing(client, make, login):
+    """A forged form (no token) gets 400 and no vote is stored."""
+    idea = make.idea()
+    login(make.user())
+    response = vote(client, idea, token=False)
+    assert response.status_code == 400
+    assert "This form had expired" in response.get_data(as_text=True)
+    assert db.session.query(Vote).count() == 0
+
+
+def test_vote_by_get_is_not_allowed(client, make, login):
+    """State never changes on GET."""
+    idea = make.idea()
+    login(make.user())
+    assert client.get(f"/ideas/{idea.id}/vote").status_code == 405
+    assert db.session.query(Vote).count() == 0
+
+
+def test_anonymous_vote_is_sent_to_sign_in(client, make):
+    """Someone not signed in is redirected to sign in, and nothing is stored."""
+    idea = make.idea()
+    response = vote(client, idea)
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+    assert db.session.query(Vote).count() == 0
+
+
+def test_next_pointing_off_site_is_ignored(client, make, login):
+    """After voting, people are only ever sent back to a page on this site."""
+    idea = make.idea()
+    login(make.user())
+    response = client.post(
+        f"/ideas/{idea.id}/vote",
+        data={"csrf_token": csrf_token(client), "next": "https://evil.example/"},
+    )
+    assert response.headers["Location"] == f"/ideas/{idea.id}"
+
+
+def test_consultation_page_lists_published_ideas_with_counts(client, make):
+    """Published ideas show with their counts; pending ones do not show at all."""
+    idea = make.idea(title="Board game club")
+    hidden = make.idea(idea.consultation, published=False, title="Secret pending idea")
+    html = client.get(f"/consultations/{idea.consultation_id}").get_data(as_text=True)
+    assert "Board game club" in html
+    assert "0 votes" in html
+    assert hidden.title not in html
+    assert client.get(f"/ideas/{hidden.id}").status_code == 404
