@@ -24,7 +24,10 @@ ACTIONS = [
     ("/ideas/{i}/vote", {ANON: 302, YOUNG: 303, STAFF: 403, REVIEWER: 403, ADMIN: 403}),
     ("/staff/ideas/{i}/decision", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
     ("/staff/ideas/{i}/outcomes", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
-    ("/staff/consultations/{c}/phase", {ANON: 302, YOUNG: 403, STAFF: 303, REVIEWER: 403, ADMIN: 303}),
+    (
+        "/staff/consultations/{c}/phase",
+        {ANON: 302, YOUNG: 403, STAFF: 303, REVIEWER: 403, ADMIN: 303},
+    ),
     ("/admin/users/{u}/role", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 303}),
 ]
 

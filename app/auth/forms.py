@@ -16,7 +16,7 @@ class JoinForm(FlaskForm):
         description=_l("Not your real name. Others will see it. 3 to 30 letters or numbers."),
         validators=[
             DataRequired(),
-            Length(min=3, max=30),
+            Length(min=3, max=30, message=_l("Use 3 to 30 letters or numbers.")),
             Regexp(
                 r"^[A-Za-z0-9_-]+$",
                 message=_l("Use only letters, numbers, dashes and underscores."),
@@ -27,7 +27,10 @@ class JoinForm(FlaskForm):
     password = PasswordField(
         _l("Choose a password"),
         description=_l("At least 8 characters."),
-        validators=[DataRequired(), Length(min=8, max=200)],
+        validators=[
+            DataRequired(),
+            Length(min=8, max=200, message=_l("Your password needs at least 8 characters.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -37,7 +40,7 @@ class JoinForm(FlaskForm):
     )
     age_band = RadioField(
         _l("How old are you?"),
-        choices=[SelectChoice(band, band) for band in AGE_BANDS],
+        choices=[SelectChoice(band, band.replace("-", " to ")) for band in AGE_BANDS],
         validators=[DataRequired(message=_l("Please choose your age group."))],
     )
     submit = SubmitField(_l("Join"))

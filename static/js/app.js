@@ -11,6 +11,16 @@
     status.replaceChildren(p);
   }
 
+  // A live region that already holds text when the page loads is not read out, so messages
+  // flashed by the server are put back a moment later, as a change screen readers announce.
+  document.addEventListener("DOMContentLoaded", function () {
+    var status = document.getElementById("status");
+    if (!status || !status.firstElementChild) return;
+    var messages = Array.prototype.slice.call(status.children);
+    status.replaceChildren();
+    window.setTimeout(function () { status.replaceChildren.apply(status, messages); }, 250);
+  });
+
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });
 })();

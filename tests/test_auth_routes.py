@@ -1,0 +1,116 @@
+"""Joining, signing in and out: least data, clear messages, nothing changed on bad input."""
+
+import re
+
+import pytest
+
+from app.extensions import db
+from app.models import Role, User
+from tests.conftest import PASSWORD, csrf_token
+
+
+def join(client, **fields):
+    """Post the join form with good values, overridden by `fields`."""
+    data = {
+        "username": "river_fox",
+        "password": "long-enough-pw",
+        "confirm": "long-enough-pw",
+        "age_band": "11-13",
+        **fields,
+    }
+    return client.post("/join", data={"csrf_token": csrf_token(client), **data})
+
+
+def test_young_person_joins_with_pseudonym_password_and_age_band(client):
+    """Joining creates a young person's account, signs them in, and asks for nothing more."""
+    response = join(client)
+    assert response.status_code == 303
+    user = db.session.query(User).one()
+    assert (user.username, user.role, user.age_band) == ("river_fox", Role.YOUNG_PERSON, "11-13")
+    assert user.password_hash != "long-enough-pw"
+    assert "My ideas" in client.get("/").get_data(as_text=True)
+
+
+def test_join_form_asks_for_no_email_and_no_date_of_birth(client):
+    """The form has exactly the fields the platform needs."""
+    html = client.get("/join").get_data(as_text=True)
+    fields = set(re.findall(r'<input[^>]* name="([^"]+)"', html))
+    assert fields == {"csrf_token", "username", "password", "confirm", "age_band", "submit"}
+    assert 'type="email"' not in html
+    assert 'type="date"' not in html
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"username": "ab"}, "Use 3 to 30 letters or numbers."),
+        ({"username": "has space"}, "Use only letters, numbers"),
+        ({"password": "short", "confirm": "short"}, "Your password needs at least 8 characters."),
+        ({"confirm": "different-pw"}, "The passwords do not match."),
+        ({"age_band": "1-99"}, "Not a valid choice"),
+        ({"age_band": ""}, "Please choose your age group."),
+    ],
+)
+def test_bad_join_details_get_a_clear_message_and_create_nothing(client, fields, message):
+    """Each mistake is explained on the form, with a 400, and no account is made."""
+    response = join(client, **fields)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.query(User).count() == 0
+
+
+def test_taken_name_is_refused_whatever_its_letter_case(client, make):
+    """Names are unique regardless of capitals."""
+    make.user(username="River_Fox")
+    response = join(client, username="river_fox")
+    assert response.status_code == 400
+    assert "That name is taken" in response.get_data(as_text=True)
+    assert db.session.query(User).count() == 1
+
+
+def test_sign_in_with_wrong_password_is_refused(client, make):
+    """A wrong password gets one message that does not say which part was wrong."""
+    user = make.user()
+    response = client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_token(client), "username": user.username, "password": "nope-nope"},
+    )
+    assert response.status_code == 400
+    assert "That name and password do not match an account." in response.get_data(as_text=True)
+
+
+def test_deactivated_account_cannot_sign_in(client, make):
+    """An admin-locked account is refused."""
+    user = make.user()
+    user.active = False
+    db.session.commit()
+    response = client.post(
+        "/sign-in",
+        data={"csrf_token": csrf_token(client), "username": user.username, "password": PASSWORD},
+    )
+    assert response.status_code == 400
+
+
+def test_sign_in_returns_to_the_page_that_asked(client, make):
+    """After signing in, people land where they were going, but never off the site."""
+    user = make.user()
+    data = {"username": user.username, "password": PASSWORD}
+    response = client.post(
+        "/sign-in?next=/my-ideas", data={"csrf_token": csrf_token(client), **data}
+    )
+    assert response.headers["Location"] == "/my-ideas"
+    client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+    response = client.post(
+        "/sign-in?next=//evil.example/", data={"csrf_token": csrf_token(client), **data}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_sign_out_is_a_post_and_ends_the_session(client, make, login):
+    """Signing out needs a POST with CSRF; afterwards private pages ask to sign in."""
+    login(make.user())
+    assert client.get("/sign-out").status_code == 405
+    assert client.post("/sign-out").status_code == 400
+    assert client.get("/my-ideas").status_code == 200
+    client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+    assert client.get("/my-ideas").status_code == 302
