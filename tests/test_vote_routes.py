@@ -110,3 +110,19 @@ def test_consultation_page_lists_published_ideas_with_counts(client, make):
     assert "0 votes" in html
     assert hidden.title not in html
     assert client.get(f"/ideas/{hidden.id}").status_code == 404
+
+
+def test_htmx_vote_updates_votes_left_where_there_is_a_budget(client, make, login):
+    """With three votes each, the remaining votes are swapped out of band after voting."""
+    from app.models import Phase
+
+    consultation = make.consultation(vote_budget=3)
+    idea = make.idea(consultation)
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    login(make.user())
+    page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
+    assert "You have 3 votes left in this consultation." in page
+    html = vote(client, idea, htmx=True).get_data(as_text=True)
+    assert f'<p id="votes-left-{consultation.id}" class="meta" hx-swap-oob="true">' in html
+    assert "You have 2 votes left in this consultation." in html

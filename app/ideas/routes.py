@@ -1,13 +1,12 @@
 """Routes for young people: consultations, ideas, votes, and the outcomes page."""
 
-from flask import abort, flash, jsonify, redirect, url_for
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, text
 
 from app.access import YOUNG_PERSON_ROLES, roles_required
 from app.extensions import db
-from app.forms import ActionForm
 from app.ideas import bp, services
 from app.ideas.forms import IdeaForm
 from app.models import Consultation, Idea, IdeaStatus, OutcomeFramework, Role
@@ -50,17 +49,12 @@ def consultation(consultation_id: int):
     """A consultation's question and its published ideas, with votes."""
     consultation = _get_consultation(consultation_id)
     ideas = services.published_ideas(consultation)
-    voted = services.voted_idea_ids(current_user, ideas)
-    votes_left = None
-    if consultation.vote_budget and current_user.is_authenticated:
-        votes_left = consultation.vote_budget - services.votes_used(current_user, consultation)
     return render(
         "ideas/consultation.html",
         consultation=consultation,
         ideas=ideas,
-        voted=voted,
-        votes_left=votes_left,
-        form=ActionForm(),
+        voted=services.voted_idea_ids(current_user, ideas),
+        votes_left=services.votes_left(current_user, consultation),
     )
 
 
@@ -96,7 +90,7 @@ def idea(idea_id: int):
         "ideas/idea.html",
         idea=idea,
         voted=services.has_voted(current_user, idea),
-        form=ActionForm(),
+        votes_left=services.votes_left(current_user, idea.consultation),
         is_author=current_user.is_authenticated and idea.author_id == current_user.id,
     )
 
@@ -104,8 +98,7 @@ def idea(idea_id: int):
 def _vote_action(idea_id: int, action, done_message: str):
     """Cast or take back a vote; the button and count for htmx, else back to the page."""
     idea = _get_idea(idea_id)
-    form = ActionForm()
-    back = local_path(form.next.data, url_for("ideas.idea", idea_id=idea.id))
+    back = local_path(request.form.get("next"), url_for("ideas.idea", idea_id=idea.id))
     try:
         action(current_user, idea)
         message = done_message
@@ -119,7 +112,7 @@ def _vote_action(idea_id: int, action, done_message: str):
         "ideas/_vote_response.html",
         idea=idea,
         voted=services.has_voted(current_user, idea),
-        form=form,
+        votes_left=services.votes_left(current_user, idea.consultation),
         next=back,
         message=message,
     )

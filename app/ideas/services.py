@@ -160,6 +160,15 @@ def votes_used(voter: User, consultation: Consultation) -> int:
     ).scalar_one()
 
 
+def votes_left(voter: User, consultation: Consultation) -> int | None:
+    """Votes this young person may still cast here, or None when there is no budget to show."""
+    if consultation.vote_budget is None or not voter.is_authenticated:
+        return None
+    if voter.role != Role.YOUNG_PERSON:
+        return None
+    return max(consultation.vote_budget - votes_used(voter, consultation), 0)
+
+
 def has_voted(voter: User, idea: Idea) -> bool:
     """True if this person supports this idea."""
     if not voter.is_authenticated:

@@ -6,7 +6,6 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.extensions import db
-from app.forms import ActionForm
 from app.ideas.services import change_status, staff_next_statuses
 from app.labels import DECISION_LABELS
 from app.models import Consultation, Idea, IdeaStatus, OutcomeLink
@@ -42,7 +41,6 @@ def _idea_page(idea: Idea, decision: DecisionForm, link: OutcomeLinkForm, status
         idea=idea,
         decision_form=decision,
         link_form=link,
-        action_form=ActionForm(),
         status=status,
     )
 
