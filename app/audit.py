@@ -15,4 +15,3 @@ def record(actor: User, action: str, subject, **detail) -> AuditEntry:
     )
     db.session.add(entry)
     return entry
-

@@ -64,4 +64,4 @@ def test_dashboard_page_shows_votes_and_status_under_the_aim(client, make, login
     block = html[aim_c:aim_d]
     assert "Refugee welcome reading group" in block
     assert re.search(r"Published</span> · 0 votes", block)
-    assert "Not yet linked idea" in html[html.index("not yet linked to an outcome"):]
+    assert "Not yet linked idea" in html[html.index("not yet linked to an outcome") :]

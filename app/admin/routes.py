@@ -19,9 +19,7 @@ def index():
         (user, RoleForm(prefix=f"u{user.id}", role=user.role, active=user.active))
         for user in services.all_users()
     ]
-    return render(
-        "admin/index.html", users=users, library_services=services.all_library_services()
-    )
+    return render("admin/index.html", users=users, library_services=services.all_library_services())
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

@@ -32,9 +32,7 @@ def create_account(
     """Create an account; refuses taken pseudonyms, short passwords and unknown age bands."""
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
-        raise RuleError(
-            _l("Choose a name of 3 to 30 letters, numbers, dashes or underscores.")
-        )
+        raise RuleError(_l("Choose a name of 3 to 30 letters, numbers, dashes or underscores."))
     if find_user(username) is not None:
         raise RuleError(_l("That name is taken. Please choose another."))
     if len(password) < MIN_PASSWORD_LENGTH:

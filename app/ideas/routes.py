@@ -192,4 +192,3 @@ def healthz():
     healthy = database == "ok"
     body = {"status": "ok" if healthy else "degraded", "database": database}
     return jsonify(body), 200 if healthy else 503
-

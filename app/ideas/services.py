@@ -75,9 +75,7 @@ def propose_idea(author: User, consultation: Consultation, title: str, descripti
     title, description = _check_text(title, description)
     idea = Idea(consultation=consultation, author=author, title=title, description=description)
     db.session.add(idea)
-    db.session.add(
-        IdeaStatusChange(idea=idea, actor=author, from_status=None, to_status=S.PENDING)
-    )
+    db.session.add(IdeaStatusChange(idea=idea, actor=author, from_status=None, to_status=S.PENDING))
     db.session.commit()
     return idea
 
@@ -173,9 +171,12 @@ def has_voted(voter: User, idea: Idea) -> bool:
     """True if this person supports this idea."""
     if not voter.is_authenticated:
         return False
-    return db.session.execute(
-        select(Vote.id).where(Vote.user_id == voter.id, Vote.idea_id == idea.id)
-    ).first() is not None
+    return (
+        db.session.execute(
+            select(Vote.id).where(Vote.user_id == voter.id, Vote.idea_id == idea.id)
+        ).first()
+        is not None
+    )
 
 
 def voted_idea_ids(voter: User, ideas: list[Idea]) -> set[int]:

@@ -87,9 +87,7 @@ class IdeaStatusChange(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    from_status: Mapped[IdeaStatus | None] = mapped_column(
-        enum_type(IdeaStatus, "from_status")
-    )
+    from_status: Mapped[IdeaStatus | None] = mapped_column(enum_type(IdeaStatus, "from_status"))
     to_status: Mapped[IdeaStatus] = mapped_column(enum_type(IdeaStatus, "to_status"))
     message: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

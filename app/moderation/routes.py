@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -26,11 +27,16 @@ def _get(model, object_id: int):
 def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
     """The decision and outcome-link forms, with the choices this idea allows."""
     decision = DecisionForm(prefix="decision")
+    # A blank first choice, so no decision is ever made by leaving the default.
     decision.decision.choices = [
-        SelectChoice(status.value, DECISION_LABELS[status]) for status in staff_next_statuses(idea)
+        SelectChoice("", _l("Choose a decision")),
+        *[
+            SelectChoice(status.value, DECISION_LABELS[status])
+            for status in staff_next_statuses(idea)
+        ],
     ]
     link = OutcomeLinkForm(prefix="link")
-    link.outcome.choices = services.outcome_choices()
+    link.outcome.choices = [SelectChoice("", _l("Choose an outcome")), *services.outcome_choices()]
     return decision, link
 
 
@@ -109,9 +115,7 @@ def unlink_outcome(link_id: int):
 @bp.route("/consultations")
 def consultations():
     """Every consultation and its phase."""
-    items = [
-        (c, PhaseForm(prefix=f"c{c.id}", phase=c.phase)) for c in services.all_consultations()
-    ]
+    items = [(c, PhaseForm(prefix=f"c{c.id}", phase=c.phase)) for c in services.all_consultations()]
     return render("moderation/consultations.html", items=items)
 
 

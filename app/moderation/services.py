@@ -98,9 +98,7 @@ def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> 
 def unlink_outcome(link: OutcomeLink, actor: User) -> None:
     """Remove an outcome link; the audit log keeps what it said."""
     _require_staff(actor)
-    record(
-        actor, "outcome.unlink", link.idea, outcome=link.outcome.code, rationale=link.rationale
-    )
+    record(actor, "outcome.unlink", link.idea, outcome=link.outcome.code, rationale=link.rationale)
     db.session.delete(link)
     db.session.commit()
 
