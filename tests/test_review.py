@@ -65,3 +65,14 @@ def test_dashboard_page_shows_votes_and_status_under_the_aim(client, make, login
     assert "Refugee welcome reading group" in block
     assert re.search(r"Published</span> · 0 votes", block)
     assert "Not yet linked idea" in html[html.index("not yet linked to an outcome") :]
+
+
+def test_dashboard_puts_qlp_first_and_folds_groups_without_ideas(client, make, login):
+    """QLP aims come before the Promise; only groups with linked ideas start open."""
+    idea, staff = make.idea(), make.user(Role.STAFF)
+    link_outcome(idea, "qlp.aim.a", staff, "Mainstreams services for young people.")
+    login(make.user(Role.QLP_REVIEWER))
+    html = client.get("/review/").get_data(as_text=True)
+    assert html.index("Aims of the QLP-Youth Project") < html.index("Vision")
+    assert re.search(r'<details class="group" open>\s*<summary><h3>Aims of the QLP', html)
+    assert re.search(r'<details class="group">\s*<summary><h3>Vision', html)

@@ -13,7 +13,7 @@ from app.models.users import User
 
 
 class IdeaStatus(StrEnum):
-    """An idea's place in its lifecycle (see the transitions in app/ideas/lifecycle.py)."""
+    """An idea's place in its lifecycle (transitions: app/ideas/services.py)."""
 
     PENDING = "pending"
     PUBLISHED = "published"

@@ -16,6 +16,9 @@ from app.models import (
     OutcomeLink,
 )
 
+# QLP teams read their own framework first.
+DASHBOARD_ORDER = ("qlp", "promise")
+
 
 @dataclass
 class OutcomeRow:
@@ -49,11 +52,14 @@ def ideas_by_outcome() -> list[tuple[OutcomeFramework, list[GroupSection]]]:
     ).scalars()
     for link in links:
         linked[link.outcome_id].append(link.idea)
-    frameworks = db.session.execute(
-        select(OutcomeFramework)
-        .order_by(OutcomeFramework.position)
-        .options(selectinload(OutcomeFramework.groups).selectinload(OutcomeGroup.outcomes))
-    ).scalars()
+    frameworks = sorted(
+        db.session.execute(
+            select(OutcomeFramework).options(
+                selectinload(OutcomeFramework.groups).selectinload(OutcomeGroup.outcomes)
+            )
+        ).scalars(),
+        key=lambda f: DASHBOARD_ORDER.index(f.code) if f.code in DASHBOARD_ORDER else 99,
+    )
     result = []
     for framework in frameworks:
         sections = []
