@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint install vendor db clean
+.PHONY: run test lint install vendor db messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Collect every translatable string into the catalogue translators start from.
+messages: install
+	mkdir -p app/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance
