@@ -3,7 +3,7 @@
 import secrets
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -81,7 +81,7 @@ def _select_locale() -> str | None:
     """The signed-in person's language, else the browser's best match (default outside requests)."""
     if not has_request_context():
         return None
-    languages = list(Config.LANGUAGES)
+    languages = list(current_app.config["LANGUAGES"])
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     return request.accept_languages.best_match(languages)

@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort
-from flask_login import current_user
+from flask import Blueprint, Response, abort, make_response, request, url_for
+from flask_login import current_user, login_url
 
 from app.extensions import login_manager
 from app.models import Role
+from app.web import is_htmx, local_path
 
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 REVIEW_ROLES = (Role.QLP_REVIEWER, Role.STAFF, Role.ADMIN)
@@ -15,10 +17,21 @@ ADMIN_ROLES = (Role.ADMIN,)
 YOUNG_PERSON_ROLES = (Role.YOUNG_PERSON,)
 
 
+def _sign_in_for_htmx() -> Response:
+    """Tell htmx to load the sign-in page, returning afterwards to the page the person was on."""
+    current_page = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    response = make_response("", 200)
+    response.headers["HX-Redirect"] = login_url(
+        "auth.sign_in", next_url=local_path(current_page, url_for("ideas.index"))
+    )
+    return response
+
+
 def check_roles(roles: tuple[Role, ...]):
     """Send anonymous people to sign in; refuse signed-in people without one of the roles."""
     if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+        # A plain redirect would be followed by htmx and swapped into the page.
+        return _sign_in_for_htmx() if is_htmx() else login_manager.unauthorized()
     if current_user.role not in roles:
         abort(403)
     return None

@@ -90,6 +90,23 @@ def test_anonymous_vote_is_sent_to_sign_in(client, make):
     assert db.session.query(Vote).count() == 0
 
 
+def test_anonymous_htmx_vote_asks_htmx_to_go_to_sign_in(client, make):
+    """htmx is told to load the sign-in page (returning to the page after), not swap it in."""
+    idea = make.idea()
+    page = f"/consultations/{idea.consultation_id}"
+    response = client.post(
+        f"/ideas/{idea.id}/vote",
+        data={"csrf_token": csrf_token(client)},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost{page}"},
+    )
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == ""
+    assert response.headers["HX-Redirect"] == "/sign-in?next=%2Fconsultations%2F" + str(
+        idea.consultation_id
+    )
+    assert db.session.query(Vote).count() == 0
+
+
 def test_next_pointing_off_site_is_ignored(client, make, login):
     """After voting, people are only ever sent back to a page on this site."""
     idea = make.idea()
