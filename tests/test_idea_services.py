@@ -235,3 +235,19 @@ def test_vote_budget_limits_votes_per_person(make):
     withdraw_vote(voter, ideas[0])
     cast_vote(voter, ideas[2])
     assert services.votes_used(voter, consultation) == 2
+
+
+def test_vote_for_an_idea_later_hidden_returns_to_the_budget(make):
+    """A vote that can no longer be taken back does not use up the young person's budget."""
+    consultation = make.consultation(vote_budget=1)
+    first, second = make.idea(consultation), make.idea(consultation)
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    voter = make.user()
+    cast_vote(voter, first)
+    with pytest.raises(RuleError):
+        cast_vote(voter, second)
+    change_status(first, make.user(Role.STAFF), S.HIDDEN, "It named a teacher.")
+    assert services.votes_left(voter, consultation) == 1
+    cast_vote(voter, second)
+    assert services.votes_left(voter, consultation) == 0

@@ -150,11 +150,19 @@ def _check_voting(voter: User, idea: Idea) -> None:
 
 
 def votes_used(voter: User, consultation: Consultation) -> int:
-    """How many votes this person has cast in a consultation."""
+    """How many of this person's votes in a consultation count against its budget.
+
+    Votes for ideas that were since hidden, withdrawn or merged cannot be taken back,
+    so they are given back to the budget instead.
+    """
     return db.session.execute(
         select(func.count(Vote.id))
         .join(Idea, Idea.id == Vote.idea_id)
-        .where(Vote.user_id == voter.id, Idea.consultation_id == consultation.id)
+        .where(
+            Vote.user_id == voter.id,
+            Idea.consultation_id == consultation.id,
+            Idea.status.in_(VOTABLE),
+        )
     ).scalar_one()
 
 
