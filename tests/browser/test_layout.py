@@ -1,0 +1,75 @@
+"""Every page, as each kind of person sees it, fits a phone and names every field."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "demo-password"
+# The demo data's pages as each demo account (None: not signed in) sees them.
+PAGES = {
+    None: [
+        "/",
+        "/consultations/1",
+        "/consultations/2",
+        "/ideas/1",
+        "/outcomes",
+        "/join",
+        "/sign-in",
+    ],
+    "sam_reads": ["/", "/consultations/1/propose", "/consultations/2", "/ideas/1", "/my-ideas"],
+    "library_staff": ["/staff/", "/staff/ideas/1", "/staff/consultations", "/ideas/1"],
+    "qlp_reviewer": ["/review/"],
+    "admin": ["/admin/"],
+}
+# Reports what a person on a small phone would trip over, as a list of sentences.
+LAYOUT_PROBLEMS = """
+() => {
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > window.innerWidth) {
+    problems.push(`scrolls sideways: ${root.scrollWidth}px on ${window.innerWidth}px`);
+  }
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    if (["hidden", "submit", "button", "reset"].includes(el.type)) continue;
+    if (!el.labels.length && !el.getAttribute("aria-label")) {
+      problems.push(`field without a label: ${el.outerHTML.slice(0, 80)}`);
+    }
+  }
+  const targets = "button, .button, select, textarea, input[type=text], input[type=password]";
+  for (const el of document.querySelectorAll(targets)) {
+    const height = el.getBoundingClientRect().height;
+    if (height < 44) problems.push(`small tap target (${height}px): ${el.outerHTML.slice(0, 80)}`);
+  }
+  return problems;
+}
+"""
+
+
+def sign_in(page: Page, base_url: str, name: str) -> None:
+    """Sign in with the demo account."""
+    page.goto(f"{base_url}/sign-in")
+    page.get_by_label("Your name on this site").fill(name)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("button", name=f"Sign out ({name})")).to_be_visible()
+
+
+@pytest.mark.parametrize("account", list(PAGES), ids=lambda a: a or "anonymous")
+def test_every_page_fits_a_phone_and_labels_every_field(
+    browser_page: Page, live_server: str, page_log, account
+):
+    """At 360px: no sideways scrolling, a label on every field, tap targets of 44px or more."""
+    page = browser_page
+    if account:
+        sign_in(page, live_server, account)
+    problems = {}
+    for path in PAGES[account]:
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        found = page.evaluate(LAYOUT_PROBLEMS)
+        if found:
+            problems[path] = found
+    assert problems == {}
+    assert page_log.console_errors == []
+    assert page_log.csp_violations == []
