@@ -123,6 +123,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def page_language():
+        """The page's language for <html lang>."""
         return {"lang": str(get_locale() or "en")}
 
 
@@ -131,6 +132,7 @@ def _register_security_headers(app: Flask) -> None:
 
     @app.after_request
     def add_headers(response):
+        """Security headers on every response; signed-in pages are never cached."""
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

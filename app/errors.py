@@ -28,16 +28,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        """A missing or stale CSRF token: explain, change nothing."""
         return _page(
             400, _l("This form had expired. Please go back, reload the page and try again.")
         )
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        """Any HTTP error, in the site's layout."""
         code = error.code or 500
         return _page(code, MESSAGES.get(code, error.description))
 
     @app.errorhandler(500)
     def server_error(error):
+        """An unexpected failure: undo the half-done transaction and apologise."""
         db.session.rollback()
         return _page(500, MESSAGES[500])
