@@ -1,29 +1,30 @@
-"""Votes sent at the same moment, on a real database with real connections."""
+"""Votes and decisions sent at the same moment, on a real database with real connections."""
 
 import threading
 
 import pytest
 
 from app.extensions import db
-from app.ideas.services import cast_vote, withdraw_vote
-from app.models import Idea, User, Vote
+from app.ideas.services import approve_idea, cast_vote, withdraw_vote
+from app.models import Idea, IdeaStatus, IdeaStatusChange, OutcomeLink, Role, User, Vote
+from app.moderation.services import link_outcome
 from app.rules import RuleError
 
 THREADS = 12
 
 
-def run_at_once(app, action, voter_ids: list[int], idea_id: int) -> list[str]:
-    """Run `action(voter, idea)` in one thread per voter, all released together."""
-    barrier = threading.Barrier(len(voter_ids))
+def run_at_once(app, action, user_ids: list[int], idea_id: int) -> list[str]:
+    """Run `action(user, idea)` in one thread per user id, all released together."""
+    barrier = threading.Barrier(len(user_ids))
     results: list[str] = []
     errors: list[BaseException] = []
 
-    def worker(voter_id: int) -> None:
+    def worker(user_id: int) -> None:
         with app.app_context():
             try:
-                voter, idea = db.session.get(User, voter_id), db.session.get(Idea, idea_id)
+                user, idea = db.session.get(User, user_id), db.session.get(Idea, idea_id)
                 barrier.wait(timeout=10)
-                action(voter, idea)
+                action(user, idea)
                 results.append("done")
             except RuleError:
                 results.append("refused")
@@ -32,7 +33,7 @@ def run_at_once(app, action, voter_ids: list[int], idea_id: int) -> list[str]:
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(v,)) for v in voter_ids]
+    threads = [threading.Thread(target=worker, args=(u,)) for u in user_ids]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -79,3 +80,33 @@ def test_many_people_voting_at_once_are_all_counted(app, make):
     results = run_at_once(app, cast_vote, voter_ids, idea_id)
     assert results == ["done"] * THREADS
     assert stored(idea_id) == (THREADS, THREADS)
+
+
+def test_staff_approving_the_same_idea_at_once_make_one_decision(app, make):
+    """A double-clicked or doubly-sent approval publishes the idea once, in one history step."""
+    idea_id = make.idea(published=False).id
+    staff_id = make.user(Role.STAFF).id
+    results = run_at_once(
+        app, lambda staff, idea: approve_idea(idea, staff), [staff_id] * 6, idea_id
+    )
+    assert sorted(results) == ["done"] + ["refused"] * 5
+    db.session.expire_all()
+    assert db.session.get(Idea, idea_id).status == IdeaStatus.PUBLISHED
+    steps = db.session.query(IdeaStatusChange).filter_by(idea_id=idea_id).all()
+    assert [(s.from_status, s.to_status) for s in steps] == [
+        (None, IdeaStatus.PENDING),
+        (IdeaStatus.PENDING, IdeaStatus.PUBLISHED),
+    ]
+
+
+def test_staff_linking_the_same_outcome_at_once_make_one_link(app, make):
+    """The same outcome link sent twice at once is stored once; the other is refused."""
+    idea_id = make.idea().id
+    staff_id = make.user(Role.STAFF).id
+
+    def link(staff, idea):
+        link_outcome(idea, "qlp.aim.c", staff, "Young people lead it.")
+
+    results = run_at_once(app, link, [staff_id] * 6, idea_id)
+    assert sorted(results) == ["done"] + ["refused"] * 5
+    assert db.session.query(OutcomeLink).filter_by(idea_id=idea_id).count() == 1

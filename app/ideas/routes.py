@@ -161,7 +161,8 @@ def edit(idea_id: int):
         else:
             flash(_("Thank you! Your changed idea is back with library staff."))
             return redirect(url_for("ideas.idea", idea_id=idea.id), code=303)
-    return render("ideas/edit.html", idea=idea, form=form, status=400 if form.errors else 200)
+    failed = form.errors or form.form_errors
+    return render("ideas/edit.html", idea=idea, form=form, status=400 if failed else 200)
 
 
 @bp.route("/my-ideas")

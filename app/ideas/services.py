@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import record
 from app.extensions import db
@@ -57,11 +58,25 @@ def _check_text(title: str, description: str) -> tuple[str, str]:
 
 
 def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> IdeaStatusChange:
-    """Change the status and record the step in the idea's history (not committed)."""
+    """Change the status and record the step in the idea's history (not committed).
+
+    The status changes only if nobody else changed it since this idea was read, so two
+    decisions sent at once (a double click, two staff) never both take effect.
+    """
+    from_status = idea.status
+    moved = db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea.id, Idea.status == from_status)
+        .values(status=to_status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise RuleError(_l("Someone changed this idea just now. Please look at it again."))
+    set_committed_value(idea, "status", to_status)
     change = IdeaStatusChange(
-        idea=idea, actor=actor, from_status=idea.status, to_status=to_status, message=message
+        idea=idea, actor=actor, from_status=from_status, to_status=to_status, message=message
     )
-    idea.status = to_status
     db.session.add(change)
     return change
 

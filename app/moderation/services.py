@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from app.audit import record
@@ -80,16 +81,13 @@ def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> 
     rationale = rationale.strip()
     if not rationale or len(rationale) > RATIONALE_MAX:
         raise RuleError(_l("Please say in up to 1000 characters why the idea serves this outcome."))
-    exists = db.session.execute(
-        select(OutcomeLink.id).where(
-            OutcomeLink.idea_id == idea.id, OutcomeLink.outcome_id == outcome.id
-        )
-    ).first()
-    if exists:
-        raise RuleError(_l("This idea is already linked to that outcome."))
     link = OutcomeLink(idea=idea, outcome=outcome, linked_by=actor, rationale=rationale)
     db.session.add(link)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the unique constraint: this link exists, perhaps sent just now
+        db.session.rollback()
+        raise RuleError(_l("This idea is already linked to that outcome.")) from None
     record(actor, "outcome.link", idea, outcome=outcome.code, rationale=rationale)
     db.session.commit()
     return link
