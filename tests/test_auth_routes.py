@@ -91,6 +91,17 @@ def test_deactivated_account_cannot_sign_in(client, make):
     assert response.status_code == 400
 
 
+def test_locking_an_account_ends_sessions_already_signed_in(client, make, login):
+    """Once an admin locks an account, its open session can no longer propose or vote."""
+    user = login(make.user())
+    assert client.get("/my-ideas").status_code == 200
+    user.active = False
+    db.session.commit()
+    response = client.get("/my-ideas")
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
 def test_sign_in_returns_to_the_page_that_asked(client, make):
     """After signing in, people land where they were going, but never off the site."""
     user = make.user()

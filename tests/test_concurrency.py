@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from app.auth.services import create_account
 from app.extensions import db
 from app.ideas.services import approve_idea, cast_vote, withdraw_vote
 from app.models import Idea, IdeaStatus, IdeaStatusChange, OutcomeLink, Role, User, Vote
@@ -13,18 +14,23 @@ from app.rules import RuleError
 THREADS = 12
 
 
-def run_at_once(app, action, user_ids: list[int], idea_id: int) -> list[str]:
-    """Run `action(user, idea)` in one thread per user id, all released together."""
-    barrier = threading.Barrier(len(user_ids))
+def run_together(app, actions) -> list[str]:
+    """Run each action in a thread of its own, with its own session, all released together.
+
+    An action takes no arguments, or is a pair (prepare, act): `prepare()` runs before the
+    threads are released and `act(prepared)` after.
+    """
+    barrier = threading.Barrier(len(actions))
     results: list[str] = []
     errors: list[BaseException] = []
 
-    def worker(user_id: int) -> None:
+    def worker(action) -> None:
+        prepare, act = action if isinstance(action, tuple) else (lambda: None, lambda _: action())
         with app.app_context():
             try:
-                user, idea = db.session.get(User, user_id), db.session.get(Idea, idea_id)
+                prepared = prepare()
                 barrier.wait(timeout=10)
-                action(user, idea)
+                act(prepared)
                 results.append("done")
             except RuleError:
                 results.append("refused")
@@ -33,13 +39,22 @@ def run_at_once(app, action, user_ids: list[int], idea_id: int) -> list[str]:
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(u,)) for u in user_ids]
+    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     assert not errors, errors
     return results
+
+
+def run_at_once(app, action, user_ids: list[int], idea_id: int) -> list[str]:
+    """Run `action(user, idea)` once per user id, all at the same moment."""
+
+    def load(user_id: int):
+        return lambda: (db.session.get(User, user_id), db.session.get(Idea, idea_id))
+
+    return run_together(app, [(load(u), lambda loaded: action(*loaded)) for u in user_ids])
 
 
 def stored(idea_id: int) -> tuple[int, int]:
@@ -110,3 +125,10 @@ def test_staff_linking_the_same_outcome_at_once_make_one_link(app, make):
     results = run_at_once(app, link, [staff_id] * 6, idea_id)
     assert sorted(results) == ["done"] + ["refused"] * 5
     assert db.session.query(OutcomeLink).filter_by(idea_id=idea_id).count() == 1
+
+
+def test_the_same_name_chosen_at_once_makes_one_account(app):
+    """Several people joining with the same pseudonym at once: one gets it, the rest are told."""
+    results = run_together(app, [lambda: create_account("sam_reads", "long-enough", "11-13")] * 6)
+    assert sorted(results) == ["done"] + ["refused"] * 5
+    assert db.session.query(User).filter_by(username="sam_reads").count() == 1

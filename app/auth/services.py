@@ -5,6 +5,7 @@ import re
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -49,7 +50,11 @@ def create_account(
         language=language,
     )
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # someone took the name in the moment since it was checked
+        db.session.rollback()
+        raise RuleError(_l("That name is taken. Please choose another.")) from None
     return user
 
 

@@ -40,7 +40,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """Deactivated accounts cannot sign in (Flask-Login reads this)."""
+        """Locked accounts cannot sign in, and open sessions count as signed out (Flask-Login)."""
         return self.active
 
     def has_role(self, *roles: Role) -> bool:
