@@ -24,6 +24,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "en"
+    # Times are stored in UTC and typed in and shown in the libraries' own timezone.
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
     LANGUAGES = {"en": "English"}
     MAX_CONTENT_LENGTH = 64 * 1024
     # Werkzeug's strong default; tests choose a cheap one so they stay fast.

@@ -88,11 +88,9 @@ class Factory:
         return create_account(name, PASSWORD, age_band=band, role=role)
 
     def consultation(self, phase: Phase = Phase.PROPOSALS_OPEN, **values) -> Consultation:
-        """A consultation in a library service of its own."""
-        service = LibraryService(name=f"Library service {self._next()}")
-        consultation = Consultation(
-            library_service=service, question="What should the library do?", phase=phase, **values
-        )
+        """A consultation, in a library service of its own unless one is given."""
+        values.setdefault("library_service", LibraryService(name=f"Library service {self._next()}"))
+        consultation = Consultation(question="What should the library do?", phase=phase, **values)
         db.session.add(consultation)
         db.session.commit()
         return consultation

@@ -16,6 +16,11 @@ PAGES = [
     ("/staff/", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
     ("/staff/ideas/{i}", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
     ("/staff/consultations", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
+    ("/staff/consultations/new", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
+    (
+        "/staff/consultations/{c}/edit",
+        {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200},
+    ),
     ("/review/", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 200, ADMIN: 200}),
     ("/admin/", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 200}),
 ]
@@ -24,6 +29,12 @@ ACTIONS = [
     ("/ideas/{i}/vote", {ANON: 302, YOUNG: 303, STAFF: 403, REVIEWER: 403, ADMIN: 403}),
     ("/staff/ideas/{i}/decision", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
     ("/staff/ideas/{i}/outcomes", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
+    ("/staff/consultations/new", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
+    # Fields left out of a POST keep their values, so this saves the consultation unchanged.
+    (
+        "/staff/consultations/{c}/edit",
+        {ANON: 302, YOUNG: 403, STAFF: 303, REVIEWER: 403, ADMIN: 303},
+    ),
     (
         "/staff/consultations/{c}/phase",
         {ANON: 302, YOUNG: 403, STAFF: 303, REVIEWER: 403, ADMIN: 303},

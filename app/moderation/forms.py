@@ -2,13 +2,26 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.fields import LocalDateTimeField
 from app.ideas.services import MESSAGE_MAX
 from app.labels import PHASE_LABELS
 from app.models import Phase
-from app.moderation.services import RATIONALE_MAX
+from app.moderation.services import (
+    CONSULTATION_DESCRIPTION_MAX,
+    QUESTION_MAX,
+    RATIONALE_MAX,
+    VOTE_BUDGET_MAX,
+)
+
+
+def _id_or_none(value) -> int | None:
+    """A chosen row's id; the blank choice means none."""
+    if value in ("", None):
+        return None
+    return int(value)
 
 
 class DecisionForm(FlaskForm):
@@ -46,3 +59,43 @@ class PhaseForm(FlaskForm):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Change phase"))
+
+
+class ConsultationForm(FlaskForm):
+    """The question put to young people, where, when, and how many votes each."""
+
+    library_service = SelectField(
+        _l("Library service"), coerce=_id_or_none, validators=[DataRequired()]
+    )
+    branch = SelectField(
+        _l("Library"),
+        description=_l("Choose one library, or leave it for the whole library service."),
+        coerce=_id_or_none,
+        validators=[Optional()],
+    )
+    question = StringField(
+        _l("Question for young people"),
+        description=_l("Short and plain, for example: How could we make the library better?"),
+        validators=[DataRequired(), Length(max=QUESTION_MAX)],
+        render_kw={"maxlength": QUESTION_MAX},
+    )
+    description = TextAreaField(
+        _l("More about the question"),
+        validators=[Optional(), Length(max=CONSULTATION_DESCRIPTION_MAX)],
+        render_kw={"maxlength": CONSULTATION_DESCRIPTION_MAX, "rows": 4},
+    )
+    opens_at = LocalDateTimeField(
+        _l("Opens"),
+        description=_l("Leave empty to open as soon as you change the phase."),
+        validators=[Optional()],
+    )
+    closes_at = LocalDateTimeField(
+        _l("Closes"), description=_l("Leave empty to close by hand."), validators=[Optional()]
+    )
+    vote_budget = IntegerField(
+        _l("Votes for each person"),
+        description=_l("Leave empty for a vote on every idea they like."),
+        validators=[Optional(), NumberRange(min=1, max=VOTE_BUDGET_MAX)],
+        render_kw={"inputmode": "numeric", "min": 1, "max": VOTE_BUDGET_MAX},
+    )
+    submit = SubmitField(_l("Save consultation"))

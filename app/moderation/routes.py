@@ -11,7 +11,7 @@ from app.ideas.services import change_status, staff_next_statuses
 from app.labels import DECISION_LABELS
 from app.models import Consultation, Idea, IdeaStatus, OutcomeLink
 from app.moderation import bp, services
-from app.moderation.forms import DecisionForm, OutcomeLinkForm, PhaseForm
+from app.moderation.forms import ConsultationForm, DecisionForm, OutcomeLinkForm, PhaseForm
 from app.rules import RuleError
 from app.web import render
 
@@ -117,6 +117,80 @@ def consultations():
     """Every consultation and its phase."""
     items = [(c, PhaseForm(prefix=f"c{c.id}", phase=c.phase)) for c in services.all_consultations()]
     return render("moderation/consultations.html", items=items)
+
+
+def _consultation_form(consultation: Consultation | None) -> ConsultationForm:
+    """The consultation form, filled from the consultation (or for a new one), with choices."""
+    library_services = services.library_services()
+    if consultation is not None:
+        form = ConsultationForm(
+            library_service=consultation.library_service_id,
+            branch=consultation.branch_id,
+            question=consultation.question,
+            description=consultation.description,
+            opens_at=consultation.opens_at,
+            closes_at=consultation.closes_at,
+            vote_budget=consultation.vote_budget,
+        )
+    else:
+        # With a single library service there is nothing to choose.
+        only = library_services[0].id if len(library_services) == 1 else None
+        form = ConsultationForm(library_service=only)
+    form.library_service.choices = [
+        SelectChoice("", _l("Choose a library service")),
+        *[SelectChoice(service.id, service.name) for service in library_services],
+    ]
+    form.branch.choices = [
+        SelectChoice("", _l("The whole library service")),
+        *[
+            SelectChoice(branch.id, branch.name, optgroup=service.name)
+            for service in library_services
+            for branch in service.branches
+        ],
+    ]
+    return form
+
+
+def _save_consultation(consultation: Consultation | None):
+    """Show the consultation form, or save it and go back to the list."""
+    form = _consultation_form(consultation)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_consultation(
+                current_user,
+                consultation,
+                library_service_id=form.library_service.data,
+                branch_id=form.branch.data,
+                question=form.question.data,
+                description=form.description.data or "",
+                opens_at=form.opens_at.data,
+                closes_at=form.closes_at.data,
+                vote_budget=form.vote_budget.data,
+            )
+        except RuleError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("Consultation saved: %(question)s", question=saved.question))
+            return redirect(url_for("moderation.consultations"), code=303)
+    failed = form.errors or form.form_errors
+    return render(
+        "moderation/consultation_form.html",
+        consultation=consultation,
+        form=form,
+        status=400 if failed else 200,
+    )
+
+
+@bp.route("/consultations/new", methods=["GET", "POST"])
+def new_consultation():
+    """Put a new question to young people; it starts as a draft only staff can see."""
+    return _save_consultation(None)
+
+
+@bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
+def edit_consultation(consultation_id: int):
+    """Change a consultation's question, place, times or vote budget."""
+    return _save_consultation(_get(Consultation, consultation_id))
 
 
 @bp.route("/consultations/<int:consultation_id>/phase", methods=["POST"])

@@ -1,4 +1,6 @@
-"""The rules for staff work: the queue, outcome links and consultation phases."""
+"""The rules for staff work: the queue, outcome links and consultations."""
+
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -9,9 +11,11 @@ from app.audit import record
 from app.extensions import db
 from app.models import (
     PUBLIC_STATUSES,
+    Branch,
     Consultation,
     Idea,
     IdeaStatus,
+    LibraryService,
     Outcome,
     OutcomeFramework,
     OutcomeLink,
@@ -22,6 +26,9 @@ from app.models import (
 from app.rules import RuleError
 
 RATIONALE_MAX = 1000
+QUESTION_MAX = 300
+CONSULTATION_DESCRIPTION_MAX = 4000
+VOTE_BUDGET_MAX = 50
 
 
 def _require_staff(actor: User) -> None:
@@ -104,6 +111,67 @@ def unlink_outcome(link: OutcomeLink, actor: User) -> None:
 def all_consultations() -> list[Consultation]:
     """Every consultation, drafts included, newest first."""
     return list(db.session.execute(select(Consultation).order_by(Consultation.id.desc())).scalars())
+
+
+def library_services() -> list[LibraryService]:
+    """Every library service with its branches, by name, for choosing where a question is put."""
+    return list(db.session.execute(select(LibraryService).order_by(LibraryService.name)).scalars())
+
+
+def save_consultation(
+    actor: User,
+    consultation: Consultation | None,
+    *,
+    library_service_id: int,
+    branch_id: int | None,
+    question: str,
+    description: str,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    vote_budget: int | None,
+) -> Consultation:
+    """Create a consultation (as a draft) or change one; refuses anything inconsistent."""
+    _require_staff(actor)
+    service = db.session.get(LibraryService, library_service_id)
+    if service is None:
+        raise RuleError(_l("Please choose a library service from the list."))
+    branch = db.session.get(Branch, branch_id) if branch_id is not None else None
+    if branch_id is not None and (branch is None or branch.library_service_id != service.id):
+        raise RuleError(_l("Please choose a library of the library service you chose."))
+    question, description = question.strip(), description.strip()
+    if not question or len(question) > QUESTION_MAX:
+        raise RuleError(_l("Please ask a question of up to 300 characters."))
+    if len(description) > CONSULTATION_DESCRIPTION_MAX:
+        raise RuleError(_l("Please keep the description under 4000 characters."))
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise RuleError(_l("The closing time must come after the opening time."))
+    if vote_budget is not None and not 1 <= vote_budget <= VOTE_BUDGET_MAX:
+        raise RuleError(_l("Votes for each person must be between 1 and 50, or left empty."))
+    created = consultation is None
+    if created:
+        consultation = Consultation(phase=Phase.DRAFT)
+        db.session.add(consultation)
+    consultation.library_service = service
+    consultation.branch = branch
+    consultation.question = question
+    consultation.description = description
+    consultation.opens_at = opens_at
+    consultation.closes_at = closes_at
+    consultation.vote_budget = vote_budget
+    db.session.flush()
+    record(
+        actor,
+        "consultation.create" if created else "consultation.edit",
+        consultation,
+        question=question,
+        library_service=service.name,
+        branch=branch.name if branch else None,
+        opens_at=opens_at.isoformat() if opens_at else None,
+        closes_at=closes_at.isoformat() if closes_at else None,
+        vote_budget=vote_budget,
+    )
+    db.session.commit()
+    return consultation
 
 
 def set_phase(consultation: Consultation, actor: User, phase: Phase) -> None:

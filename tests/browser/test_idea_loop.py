@@ -182,9 +182,9 @@ def see_links_on_public_page(page: Page, title: str, rationales: dict[str, str])
 
 
 def open_consultation_for_votes(page: Page) -> None:
-    """Move the demo consultation from ideas to votes on the Phases page."""
-    page.get_by_role("link", name="Phases").click()
-    expect(page.get_by_role("heading", level=1, name="Consultation phases")).to_be_visible()
+    """Move the demo consultation from ideas to votes on the Manage consultations page."""
+    page.get_by_role("link", name="Manage consultations").click()
+    expect(page.get_by_role("heading", level=1, name="Manage consultations")).to_be_visible()
     card = card_with_link(page, QUESTION)
     expect(card).to_contain_text("Open for ideas")
     card.get_by_role("combobox", name="Phase", exact=True).select_option(label="Open for votes")

@@ -18,7 +18,14 @@ PAGES = {
         "/sign-in",
     ],
     "sam_reads": ["/", "/consultations/1/propose", "/consultations/2", "/ideas/1", "/my-ideas"],
-    "library_staff": ["/staff/", "/staff/ideas/1", "/staff/consultations", "/ideas/1"],
+    "library_staff": [
+        "/staff/",
+        "/staff/ideas/1",
+        "/staff/consultations",
+        "/staff/consultations/new",
+        "/staff/consultations/1/edit",
+        "/ideas/1",
+    ],
     "qlp_reviewer": ["/review/"],
     "admin": ["/admin/"],
 }
@@ -36,7 +43,8 @@ LAYOUT_PROBLEMS = """
       problems.push(`field without a label: ${el.outerHTML.slice(0, 80)}`);
     }
   }
-  const targets = "button, .button, select, textarea, input[type=text], input[type=password]";
+  const targets = "button, .button, select, textarea, "
+    + "input:not([type=hidden]):not([type=checkbox]):not([type=radio])";
   for (const el of document.querySelectorAll(targets)) {
     const height = el.getBoundingClientRect().height;
     if (height < 44) problems.push(`small tap target (${height}px): ${el.outerHTML.slice(0, 80)}`);

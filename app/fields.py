@@ -1,0 +1,30 @@
+"""Form fields shared by several forms."""
+
+from datetime import UTC
+
+from flask_babel import to_user_timezone, to_utc
+from wtforms import DateTimeLocalField
+
+# What browsers send from <input type="datetime-local">, with or without seconds.
+LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time typed in the site's timezone, held as a timezone-aware UTC value."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=LOCAL_FORMATS, **kwargs)
+
+    def process_formdata(self, valuelist):
+        """Read the local time typed in, then turn it into UTC."""
+        super().process_formdata(valuelist)
+        if self.data is not None:
+            self.data = to_utc(self.data).replace(tzinfo=UTC)
+
+    def _value(self) -> str:
+        """Show a stored UTC time as local time, in the form browsers expect."""
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        if self.data is None:
+            return ""
+        return to_user_timezone(self.data).strftime(LOCAL_FORMATS[0])
