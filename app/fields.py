@@ -9,6 +9,13 @@ from wtforms import DateTimeLocalField
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 
+def id_or_none(value) -> int | None:
+    """Coerce a select's value to a row id; the blank choice means none."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
 class LocalDateTimeField(DateTimeLocalField):
     """A date and time typed in the site's timezone, held as a timezone-aware UTC value."""
 

@@ -39,6 +39,8 @@ ACTIONS = [
         "/staff/consultations/{c}/phase",
         {ANON: 302, YOUNG: 403, STAFF: 303, REVIEWER: 403, ADMIN: 303},
     ),
+    ("/admin/library-services", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 400}),
+    ("/admin/branches", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 400}),
     ("/admin/users/{u}/role", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 303}),
 ]
 

@@ -2,8 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, SubmitField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
 
+from app.admin.services import NAME_MAX
+from app.fields import id_or_none
 from app.labels import ROLE_LABELS
 from app.models import Role
 
@@ -18,3 +21,28 @@ class RoleForm(FlaskForm):
     )
     active = BooleanField(_l("Can sign in"))
     submit = SubmitField(_l("Save"))
+
+
+class LibraryServiceForm(FlaskForm):
+    """Add a local authority's library service."""
+
+    name = StringField(
+        _l("Name of the library service"),
+        validators=[DataRequired(), Length(max=NAME_MAX)],
+        render_kw={"maxlength": NAME_MAX},
+    )
+    submit = SubmitField(_l("Add library service"))
+
+
+class BranchForm(FlaskForm):
+    """Add a library to a library service."""
+
+    library_service = SelectField(
+        _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
+    )
+    name = StringField(
+        _l("Name of the library"),
+        validators=[DataRequired(), Length(max=NAME_MAX)],
+        render_kw={"maxlength": NAME_MAX},
+    )
+    submit = SubmitField(_l("Add library"))

@@ -2,24 +2,84 @@
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.admin import bp, services
-from app.admin.forms import RoleForm
+from app.admin.forms import BranchForm, LibraryServiceForm, RoleForm
 from app.extensions import db
 from app.models import User
 from app.rules import RuleError
 from app.web import render
 
 
-@bp.route("/")
-def index():
-    """Accounts with their roles, and the library services."""
+def _branch_form(**kwargs) -> BranchForm:
+    """The form to add a library, with the library services to choose from."""
+    form = BranchForm(prefix="branch", **kwargs)
+    form.library_service.choices = [
+        SelectChoice("", _l("Choose a library service")),
+        *[SelectChoice(service.id, service.name) for service in services.all_library_services()],
+    ]
+    return form
+
+
+def _admin_page(
+    service_form: LibraryServiceForm | None = None,
+    branch_form: BranchForm | None = None,
+    status: int = 200,
+):
+    """The admin page, with any form that came back with mistakes kept as it was typed."""
+    service_form = service_form or LibraryServiceForm(prefix="service", formdata=None)
+    branch_form = branch_form or _branch_form(formdata=None)
     users = [
         (user, RoleForm(prefix=f"u{user.id}", role=user.role, active=user.active))
         for user in services.all_users()
     ]
-    return render("admin/index.html", users=users, library_services=services.all_library_services())
+    return render(
+        "admin/index.html",
+        users=users,
+        library_services=services.all_library_services(),
+        service_form=service_form,
+        branch_form=branch_form,
+        status=status,
+    )
+
+
+@bp.route("/")
+def index():
+    """Library services and their libraries, and accounts with their roles."""
+    return _admin_page()
+
+
+@bp.route("/library-services", methods=["POST"])
+def add_library_service():
+    """Add a library service."""
+    form = LibraryServiceForm(prefix="service")
+    if form.validate():
+        try:
+            service = services.add_library_service(current_user, form.name.data)
+        except RuleError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Added %(name)s.", name=service.name))
+            return redirect(url_for("admin.index"), code=303)
+    return _admin_page(service_form=form, status=400)
+
+
+@bp.route("/branches", methods=["POST"])
+def add_branch():
+    """Add a library to a library service."""
+    form = _branch_form()
+    if form.validate():
+        try:
+            branch = services.add_branch(current_user, form.library_service.data, form.name.data)
+        except RuleError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Added %(name)s.", name=branch.name))
+            return redirect(url_for("admin.index"), code=303)
+    return _admin_page(branch_form=form, status=400)
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.fields import LocalDateTimeField
+from app.fields import LocalDateTimeField, id_or_none
 from app.ideas.services import MESSAGE_MAX
 from app.labels import PHASE_LABELS
 from app.models import Phase
@@ -15,13 +15,6 @@ from app.moderation.services import (
     RATIONALE_MAX,
     VOTE_BUDGET_MAX,
 )
-
-
-def _id_or_none(value) -> int | None:
-    """A chosen row's id; the blank choice means none."""
-    if value in ("", None):
-        return None
-    return int(value)
 
 
 class DecisionForm(FlaskForm):
@@ -65,12 +58,12 @@ class ConsultationForm(FlaskForm):
     """The question put to young people, where, when, and how many votes each."""
 
     library_service = SelectField(
-        _l("Library service"), coerce=_id_or_none, validators=[DataRequired()]
+        _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
     )
     branch = SelectField(
         _l("Library"),
         description=_l("Choose one library, or leave it for the whole library service."),
-        coerce=_id_or_none,
+        coerce=id_or_none,
         validators=[Optional()],
     )
     question = StringField(
