@@ -6,7 +6,9 @@ Every click and every field is found the way a person finds it: by its visible l
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
+
+from tests.browser.steps import card_with_link, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -36,33 +38,11 @@ def votes(count: int) -> re.Pattern:
 # --- Steps anyone takes --------------------------------------------------------------------
 
 
-def sign_in(page: Page, name: str, password: str) -> None:
-    """Sign in from the header link, as a returning person would."""
-    page.get_by_role("link", name="Sign in", exact=True).click()
-    page.get_by_label("Your name on this site").fill(name)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("You are signed in.")
-    expect(page.get_by_role("button", name=f"Sign out ({name})")).to_be_visible()
-
-
-def sign_out(page: Page, name: str) -> None:
-    """Sign out with the header button that names who is signed in."""
-    page.get_by_role("button", name=f"Sign out ({name})").click()
-    expect(page.get_by_role("status")).to_contain_text("You are signed out.")
-    expect(page.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
-
-
 def open_consultation(page: Page) -> None:
     """Go to the list of consultations and open the demo question."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Consultations").click()
     page.get_by_role("link", name=QUESTION).click()
     expect(page.get_by_role("heading", level=1, name=QUESTION)).to_be_visible()
-
-
-def card_with_link(page: Page, name: str) -> Locator:
-    """The list item (card or row) that holds a link with this name."""
-    return page.get_by_role("listitem").filter(has=page.get_by_role("link", name=name, exact=True))
 
 
 # --- The young person ----------------------------------------------------------------------
