@@ -25,8 +25,13 @@ class LocalDateTimeField(DateTimeLocalField):
     def process_formdata(self, valuelist):
         """Read the local time typed in, then turn it into UTC."""
         super().process_formdata(valuelist)
-        if self.data is not None:
+        if self.data is None:
+            return
+        try:
             self.data = to_utc(self.data).replace(tzinfo=UTC)
+        except OverflowError:  # a time so near year 1 or 9999 that UTC falls outside
+            self.data = None
+            raise ValueError(self.gettext("Not a valid datetime value.")) from None
 
     def _value(self) -> str:
         """Show a stored UTC time as local time, in the form browsers expect."""

@@ -270,3 +270,32 @@ def test_emptying_optional_fields_clears_them(client, make, library, staff):
     assert response.status_code == 303
     db.session.expire_all()
     assert (consultation.vote_budget, consultation.closes_at) == (None, None)
+
+
+def test_a_time_whose_utc_falls_outside_the_calendar_gets_a_message():
+    """East of UTC, midnight on 1 January of year 1 has no UTC time: refused, not a crash."""
+    from flask_wtf import FlaskForm
+
+    from app import create_app
+    from app.fields import LocalDateTimeField
+
+    class TimeForm(FlaskForm):
+        when = LocalDateTimeField("When")
+
+    paris = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with paris.test_request_context(method="POST", data={"when": "0001-01-01T00:00"}):
+        form = TimeForm()
+        assert not form.validate()
+        assert form.when.errors == ["Not a valid datetime value."]
+    with paris.test_request_context(method="POST", data={"when": "2027-07-01T09:00"}):
+        form = TimeForm()
+        assert form.validate()
+        assert form.when.data == datetime(2027, 7, 1, 7, 0, tzinfo=UTC)
