@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from app.config import Config
 from app.extensions import babel, csrf, db, login_manager, migrate
@@ -87,8 +88,17 @@ def _select_locale() -> str | None:
     return request.accept_languages.best_match(languages)
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in routes stops at the largest database integer: a huge id is not found."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per area of the platform."""
+    app.url_map.converters["int"] = RowIdConverter
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.ideas import bp as ideas_bp

@@ -95,6 +95,16 @@ def test_unknown_page_gets_a_friendly_404(client):
     assert "We could not find that page." in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "path", ["/ideas/99999999999999999999", "/consultations/2147483648", "/ideas/0"]
+)
+def test_ids_no_database_could_hold_are_not_found(client, path):
+    """An id too large for a database integer is a 404 page, not a database error."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "We could not find that page." in response.get_data(as_text=True)
+
+
 def test_pending_idea_is_private_to_its_author_and_staff(client, make, login):
     """Other young people cannot open an idea that has not been published."""
     idea = make.idea(published=False)
