@@ -52,34 +52,39 @@ def index():
     return _admin_page()
 
 
+def _add_named(form: LibraryServiceForm | BranchForm, add, **page_forms):
+    """Validate a form that adds something with a name, add it, and go back to the page."""
+    if form.validate():
+        try:
+            added = add(form)
+        except RuleError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Added %(name)s.", name=added.name))
+            return redirect(url_for("admin.index"), code=303)
+    return _admin_page(**page_forms, status=400)
+
+
 @bp.route("/library-services", methods=["POST"])
 def add_library_service():
     """Add a library service."""
     form = LibraryServiceForm(prefix="service")
-    if form.validate():
-        try:
-            service = services.add_library_service(current_user, form.name.data)
-        except RuleError as error:
-            form.name.errors.append(error.message)
-        else:
-            flash(_("Added %(name)s.", name=service.name))
-            return redirect(url_for("admin.index"), code=303)
-    return _admin_page(service_form=form, status=400)
+    return _add_named(
+        form,
+        lambda f: services.add_library_service(current_user, f.name.data),
+        service_form=form,
+    )
 
 
 @bp.route("/branches", methods=["POST"])
 def add_branch():
     """Add a library to a library service."""
     form = _branch_form()
-    if form.validate():
-        try:
-            branch = services.add_branch(current_user, form.library_service.data, form.name.data)
-        except RuleError as error:
-            form.name.errors.append(error.message)
-        else:
-            flash(_("Added %(name)s.", name=branch.name))
-            return redirect(url_for("admin.index"), code=303)
-    return _admin_page(branch_form=form, status=400)
+    return _add_named(
+        form,
+        lambda f: services.add_branch(current_user, f.library_service.data, f.name.data),
+        branch_form=form,
+    )
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
