@@ -7,7 +7,7 @@ import pytest
 from app.auth.services import create_account
 from app.extensions import db
 from app.ideas.services import approve_idea, cast_vote, withdraw_vote
-from app.models import Idea, IdeaStatus, IdeaStatusChange, OutcomeLink, Role, User, Vote
+from app.models import Idea, IdeaStatus, IdeaStatusChange, OutcomeLink, Phase, Role, User, Vote
 from app.moderation.services import link_outcome
 from app.rules import RuleError
 
@@ -132,3 +132,22 @@ def test_the_same_name_chosen_at_once_makes_one_account(app):
     results = run_together(app, [lambda: create_account("sam_reads", "long-enough", "11-13")] * 6)
     assert sorted(results) == ["done"] + ["refused"] * 5
     assert db.session.query(User).filter_by(username="sam_reads").count() == 1
+
+
+def test_votes_for_different_ideas_at_once_never_exceed_the_budget(app, make):
+    """With one vote each, the same person voting for six ideas at once gets exactly one."""
+    consultation = make.consultation(phase=Phase.PROPOSALS_OPEN, vote_budget=1)
+    ideas = [make.idea(consultation) for _ in range(6)]
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    voter_id = make.user().id
+
+    def vote_for(idea_id: int):
+        return (
+            lambda: (db.session.get(User, voter_id), db.session.get(Idea, idea_id)),
+            lambda loaded: cast_vote(*loaded),
+        )
+
+    results = run_together(app, [vote_for(idea.id) for idea in ideas])
+    assert sorted(results) == ["done"] + ["refused"] * 5
+    assert db.session.query(Vote).filter_by(user_id=voter_id).count() == 1

@@ -218,9 +218,10 @@ def voted_idea_ids(voter: User, ideas: list[Idea]) -> set[int]:
 def cast_vote(voter: User, idea: Idea) -> None:
     """Add this person's vote; a second vote, even sent at the same moment, never counts."""
     _check_voting(voter, idea)
-    # Holding the voter's row serialises one person's votes on PostgreSQL, so the
-    # budget check below cannot be raced; SQLite serialises every write anyway.
-    db.session.execute(select(User.id).where(User.id == voter.id).with_for_update())
+    # Serialise one person's votes so the budget check below cannot be raced: a write to
+    # the voter's row (changing nothing) holds that row on PostgreSQL, and on SQLite it
+    # starts the transaction holding the database's write lock, before anything is counted.
+    db.session.execute(update(User).where(User.id == voter.id).values(id=User.id))
     budget = idea.consultation.vote_budget
     if budget is not None and votes_used(voter, idea.consultation) >= budget:
         db.session.rollback()
