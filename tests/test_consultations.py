@@ -299,3 +299,9 @@ def test_a_time_whose_utc_falls_outside_the_calendar_gets_a_message():
         form = TimeForm()
         assert form.validate()
         assert form.when.data == datetime(2027, 7, 1, 7, 0, tzinfo=UTC)
+
+
+def test_with_no_library_service_the_form_says_who_adds_one(client, staff):
+    """A fresh installation explains why there is nothing to choose."""
+    page = client.get("/staff/consultations/new").get_data(as_text=True)
+    assert "There are no library services yet. An admin adds them on the Admin page." in page
