@@ -79,5 +79,6 @@ def test_every_page_fits_a_phone_and_labels_every_field(
         if found:
             problems[path] = found
     assert problems == {}
+    assert page_log.requests_elsewhere(live_server) == []
     assert page_log.console_errors == []
     assert page_log.csp_violations == []
