@@ -2,8 +2,11 @@
 
 from datetime import UTC
 
+from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
-from wtforms import DateTimeLocalField
+from wtforms import DateTimeLocalField, SelectChoice
+
+from app.models import LibraryService
 
 # What browsers send from <input type="datetime-local">, with or without seconds.
 LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
@@ -14,6 +17,14 @@ def id_or_none(value) -> int | None:
     if value in ("", None):
         return None
     return int(value)
+
+
+def library_service_choices(library_services: list[LibraryService]) -> list[SelectChoice]:
+    """Choices for picking a library service, starting with a blank one to be replaced."""
+    return [
+        SelectChoice("", _l("Choose a library service")),
+        *[SelectChoice(service.id, service.name) for service in library_services],
+    ]
 
 
 class LocalDateTimeField(DateTimeLocalField):

@@ -15,17 +15,15 @@ THREADS = 12
 
 
 def run_together(app, actions) -> list[str]:
-    """Run each action in a thread of its own, with its own session, all released together.
+    """Run each (prepare, act) pair in a thread of its own, with its own session, all at once.
 
-    An action takes no arguments, or is a pair (prepare, act): `prepare()` runs before the
-    threads are released and `act(prepared)` after.
+    `prepare()` runs before the threads are released together, and `act(prepared)` after.
     """
     barrier = threading.Barrier(len(actions))
     results: list[str] = []
     errors: list[BaseException] = []
 
-    def worker(action) -> None:
-        prepare, act = action if isinstance(action, tuple) else (lambda: None, lambda _: action())
+    def worker(prepare, act) -> None:
         with app.app_context():
             try:
                 prepared = prepare()
@@ -39,7 +37,7 @@ def run_together(app, actions) -> list[str]:
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=worker, args=(action,)) for action in actions]
+    threads = [threading.Thread(target=worker, args=action) for action in actions]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -129,7 +127,8 @@ def test_staff_linking_the_same_outcome_at_once_make_one_link(app, make):
 
 def test_the_same_name_chosen_at_once_makes_one_account(app):
     """Several people joining with the same pseudonym at once: one gets it, the rest are told."""
-    results = run_together(app, [lambda: create_account("sam_reads", "long-enough", "11-13")] * 6)
+    join = (lambda: None, lambda _: create_account("sam_reads", "long-enough", "11-13"))
+    results = run_together(app, [join] * 6)
     assert sorted(results) == ["done"] + ["refused"] * 5
     assert db.session.query(User).filter_by(username="sam_reads").count() == 1
 

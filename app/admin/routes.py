@@ -2,13 +2,12 @@
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from app.admin import bp, services
 from app.admin.forms import BranchForm, LibraryServiceForm, RoleForm
 from app.extensions import db
+from app.fields import library_service_choices
 from app.models import User
 from app.rules import RuleError
 from app.web import render
@@ -17,10 +16,7 @@ from app.web import render
 def _branch_form(**kwargs) -> BranchForm:
     """The form to add a library, with the library services to choose from."""
     form = BranchForm(prefix="branch", **kwargs)
-    form.library_service.choices = [
-        SelectChoice("", _l("Choose a library service")),
-        *[SelectChoice(service.id, service.name) for service in services.all_library_services()],
-    ]
+    form.library_service.choices = library_service_choices(services.all_library_services())
     return form
 
 

@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from app.admin.services import all_library_services
 from app.extensions import db
+from app.fields import library_service_choices
 from app.ideas.services import change_status, staff_next_statuses
 from app.labels import DECISION_LABELS
 from app.models import Consultation, Idea, IdeaStatus, OutcomeLink
@@ -121,7 +123,7 @@ def consultations():
 
 def _consultation_form(consultation: Consultation | None) -> ConsultationForm:
     """The consultation form, filled from the consultation (or for a new one), with choices."""
-    library_services = services.library_services()
+    library_services = all_library_services()
     if consultation is not None:
         form = ConsultationForm(
             library_service=consultation.library_service_id,
@@ -136,10 +138,7 @@ def _consultation_form(consultation: Consultation | None) -> ConsultationForm:
         # With a single library service there is nothing to choose.
         only = library_services[0].id if len(library_services) == 1 else None
         form = ConsultationForm(library_service=only)
-    form.library_service.choices = [
-        SelectChoice("", _l("Choose a library service")),
-        *[SelectChoice(service.id, service.name) for service in library_services],
-    ]
+    form.library_service.choices = library_service_choices(library_services)
     form.branch.choices = [
         SelectChoice("", _l("The whole library service")),
         *[

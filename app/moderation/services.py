@@ -113,11 +113,6 @@ def all_consultations() -> list[Consultation]:
     return list(db.session.execute(select(Consultation).order_by(Consultation.id.desc())).scalars())
 
 
-def library_services() -> list[LibraryService]:
-    """Every library service with its branches, by name, for choosing where a question is put."""
-    return list(db.session.execute(select(LibraryService).order_by(LibraryService.name)).scalars())
-
-
 def save_consultation(
     actor: User,
     consultation: Consultation | None,
