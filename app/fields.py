@@ -20,7 +20,7 @@ def id_or_none(value) -> int | None:
 
 
 def library_service_choices(library_services: list[LibraryService]) -> list[SelectChoice]:
-    """Choices for picking a library service, starting with a blank one to be replaced."""
+    """Choices for picking a library service, after a blank one that asks for a choice."""
     return [
         SelectChoice("", _l("Choose a library service")),
         *[SelectChoice(service.id, service.name) for service in library_services],

@@ -8,15 +8,15 @@ from app.admin import bp, services
 from app.admin.forms import BranchForm, LibraryServiceForm, RoleForm
 from app.extensions import db
 from app.fields import library_service_choices
-from app.models import User
+from app.models import LibraryService, User
 from app.rules import RuleError
 from app.web import render
 
 
-def _branch_form(**kwargs) -> BranchForm:
+def _branch_form(library_services: list[LibraryService], **kwargs) -> BranchForm:
     """The form to add a library, with the library services to choose from."""
     form = BranchForm(prefix="branch", **kwargs)
-    form.library_service.choices = library_service_choices(services.all_library_services())
+    form.library_service.choices = library_service_choices(library_services)
     return form
 
 
@@ -26,8 +26,9 @@ def _admin_page(
     status: int = 200,
 ):
     """The admin page, with any form that came back with mistakes kept as it was typed."""
+    library_services = services.all_library_services()
     service_form = service_form or LibraryServiceForm(prefix="service", formdata=None)
-    branch_form = branch_form or _branch_form(formdata=None)
+    branch_form = branch_form or _branch_form(library_services, formdata=None)
     users = [
         (user, RoleForm(prefix=f"u{user.id}", role=user.role, active=user.active))
         for user in services.all_users()
@@ -35,7 +36,7 @@ def _admin_page(
     return render(
         "admin/index.html",
         users=users,
-        library_services=services.all_library_services(),
+        library_services=library_services,
         service_form=service_form,
         branch_form=branch_form,
         status=status,
@@ -75,7 +76,7 @@ def add_library_service():
 @bp.route("/branches", methods=["POST"])
 def add_branch():
     """Add a library to a library service."""
-    form = _branch_form()
+    form = _branch_form(services.all_library_services())
     return _add_named(
         form,
         lambda f: services.add_branch(current_user, f.library_service.data, f.name.data),
