@@ -48,7 +48,9 @@ def app(database_uri):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SECRET_KEY": "test-secret",
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            # Cheap Argon2 settings keep the tests fast; the hashing code is the same.
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 256,
         }
     )
     with app.app_context():

@@ -2,14 +2,13 @@
 
 import re
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import AGE_BANDS, Role, User
+from app.passwords import check_password, hash_password
 from app.rules import RuleError
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
@@ -42,9 +41,7 @@ def create_account(
         raise RuleError(_l("Please choose your age group."))
     user = User(
         username=username,
-        password_hash=generate_password_hash(
-            password, method=current_app.config["PASSWORD_HASH_METHOD"]
-        ),
+        password_hash=hash_password(password),
         role=role,
         age_band=age_band,
         language=language,
@@ -59,8 +56,18 @@ def create_account(
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The active account with this pseudonym and password, or None."""
+    """The active account with this pseudonym and password, or None.
+
+    A hash from before Argon2, or made at a lower cost, is replaced by today's while the
+    password is at hand.
+    """
     user = find_user(username)
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    if user is None or not user.active:
         return None
+    matches, new_hash = check_password(user.password_hash, password)
+    if not matches:
+        return None
+    if new_hash is not None:
+        user.password_hash = new_hash
+        db.session.commit()
     return user

@@ -49,6 +49,10 @@ class Idea(db.Model):
     __table_args__ = (
         sa.CheckConstraint("vote_count >= 0", name="vote_count_not_negative"),
         sa.Index("ix_ideas_consultation_status", "consultation_id", "status"),
+        # A consultation's ideas, most votes first, a page at a time.
+        sa.Index("ix_ideas_consultation_votes", "consultation_id", "vote_count", "id"),
+        # The moderation queue and the staff lists, by status, oldest or newest first.
+        sa.Index("ix_ideas_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

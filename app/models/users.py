@@ -49,3 +49,8 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+# Sign-in looks people up by pseudonym whatever its letter case, so that lookup is indexed;
+# unique, so two names differing only in capitals cannot both be taken, even at once.
+sa.Index("uq_users_username_lower", sa.func.lower(User.username), unique=True)

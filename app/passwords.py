@@ -1,0 +1,47 @@
+"""Password hashing: Argon2id at OWASP's minimum cost, and upgrading older hashes at sign-in."""
+
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from werkzeug.security import check_password_hash
+
+
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    """One Argon2id hasher per set of cost settings."""
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def _hasher() -> PasswordHasher:
+    """The hasher with this application's cost settings (tests choose cheap ones)."""
+    config = current_app.config
+    return _hasher_for(
+        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
+    )
+
+
+def hash_password(password: str) -> str:
+    """A salted Argon2id hash of the password, in the standard encoded form."""
+    return _hasher().hash(password)
+
+
+def check_password(stored_hash: str, password: str) -> tuple[bool, str | None]:
+    """Whether the password matches, and a fresh hash to store when the stored one is outdated.
+
+    Hashes made before Argon2 (Werkzeug's scrypt and pbkdf2) and Argon2 hashes made at a
+    lower cost still sign people in; the caller replaces them with the hash returned.
+    """
+    hasher = _hasher()
+    if stored_hash.startswith("$argon2"):
+        try:
+            hasher.verify(stored_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False, None
+        return True, hasher.hash(password) if hasher.check_needs_rehash(stored_hash) else None
+    try:
+        matches = check_password_hash(stored_hash, password)
+    except ValueError:  # not a hash Werkzeug knows either
+        return False, None
+    return matches, hasher.hash(password) if matches else None
