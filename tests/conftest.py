@@ -2,9 +2,10 @@
 
 import os
 import re
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from app import create_app
 from app.auth.services import create_account
@@ -145,3 +146,39 @@ def login(client):
         return user
 
     return sign_in
+
+
+class QueryCounter:
+    """The SQL statements the application sent while counting."""
+
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+    def record(self, _conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        """Keep one executed statement."""
+        self.statements.append(statement)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as counted:` counts the SQL statements run inside the block.
+
+    Requests made inside run in an application context of their own, as in production, so
+    they load the signed-in person and every row themselves rather than find them in the
+    test's session.
+    """
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", counter.record)
+            try:
+                yield counter
+            finally:
+                event.remove(db.engine, "before_cursor_execute", counter.record)
+
+    return counting

@@ -143,3 +143,29 @@ def test_htmx_vote_updates_votes_left_where_there_is_a_budget(client, make, logi
     html = vote(client, idea, htmx=True).get_data(as_text=True)
     assert f'<p id="votes-left-{consultation.id}" class="meta" hx-swap-oob="true">' in html
     assert "You have 2 votes left in this consultation." in html
+
+
+def test_an_htmx_vote_costs_four_statements_and_six_with_a_budget(
+    client, make, login, count_queries
+):
+    """Loading the voter, loading the idea, the vote row and the count; a budget adds a lock
+    and a count of the votes already used. The answer needs no reading back."""
+    from app.models import Phase
+
+    free = make.idea()
+    budgeted = make.consultation(vote_budget=3)
+    limited = make.idea(budgeted)
+    budgeted.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    login(make.user())
+    token = csrf_token(client)
+    for idea, expected in ((free, 4), (limited, 6)):
+        with count_queries() as counted:
+            response = client.post(
+                f"/ideas/{idea.id}/vote",
+                data={"csrf_token": token, "next": "/"},
+                headers={"HX-Request": "true"},
+            )
+        assert response.status_code == 200
+        assert "Your vote is counted. 1 vote." in response.get_data(as_text=True)
+        assert len(counted) == expected, counted.statements

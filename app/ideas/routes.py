@@ -4,6 +4,7 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
 from app.access import YOUNG_PERSON_ROLES, roles_required
 from app.extensions import db
@@ -27,9 +28,14 @@ def _get_consultation(consultation_id: int) -> Consultation:
     return consultation
 
 
-def _get_idea(idea_id: int) -> Idea:
-    """The idea, or 404 unless it is public, the viewer's own, or the viewer is staff."""
-    idea = db.session.get(Idea, idea_id)
+def _get_idea(idea_id: int, *options) -> Idea:
+    """The idea and its consultation, or 404 unless it is public, the viewer's own, or staff's.
+
+    `options` load more with it in the same go (its author, history or outcome links).
+    """
+    idea = db.session.execute(
+        select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.consultation), *options)
+    ).scalar_one_or_none()
     if idea is None:
         abort(404)
     own = current_user.is_authenticated and idea.author_id == current_user.id
@@ -100,19 +106,19 @@ def _vote_action(idea_id: int, action, done_message: str):
     idea = _get_idea(idea_id)
     back = local_path(request.form.get("next"), url_for("ideas.idea", idea_id=idea.id))
     try:
-        action(current_user, idea)
+        ballot = action(current_user, idea)
         message = done_message
     except RuleError as error:
         message = str(error.message)
-    db.session.refresh(idea)
+        ballot = services.ballot(current_user, idea)
     if not is_htmx():
         flash(message)
     return after_post(
         back,
         "ideas/_vote_response.html",
         idea=idea,
-        voted=services.has_voted(current_user, idea),
-        votes_left=services.votes_left(current_user, idea.consultation),
+        voted=ballot.voted,
+        votes_left=ballot.votes_left,
         next=back,
         message=message,
     )

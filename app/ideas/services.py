@@ -1,7 +1,9 @@
 """The rules for ideas: proposing, the lifecycle, and voting."""
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -215,30 +217,63 @@ def voted_idea_ids(voter: User, ideas: list[Idea]) -> set[int]:
     )
 
 
-def cast_vote(voter: User, idea: Idea) -> None:
-    """Add this person's vote; a second vote, even sent at the same moment, never counts."""
+@dataclass(frozen=True)
+class Ballot:
+    """Where one person's support for one idea stands: what their button and counts show."""
+
+    voted: bool
+    vote_count: int
+    votes_left: int | None
+
+
+def ballot(voter: User, idea: Idea) -> Ballot:
+    """Read afresh whether this person supports the idea, its count and their votes left."""
+    db.session.refresh(idea, ["vote_count"])
+    return Ballot(has_voted(voter, idea), idea.vote_count, votes_left(voter, idea.consultation))
+
+
+def _count_vote(idea: Idea, change: int) -> int:
+    """Add `change` to the idea's vote count in the database; returns the new count."""
+    count = db.session.execute(
+        update(Idea)
+        .where(Idea.id == idea.id)
+        .values(vote_count=Idea.vote_count + change)
+        .returning(Idea.vote_count)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+    return count
+
+
+def cast_vote(voter: User, idea: Idea) -> Ballot:
+    """Add this person's vote; a second vote, even sent at the same moment, never counts.
+
+    A vote costs two writes (the vote row, the idea's count), plus a lock and a count when the
+    consultation has a vote budget; the answer is built from what those statements return.
+    """
     _check_voting(voter, idea)
-    # Serialise one person's votes so the budget check below cannot be raced: a write to
-    # the voter's row (changing nothing) holds that row on PostgreSQL, and on SQLite it
-    # starts the transaction holding the database's write lock, before anything is counted.
-    db.session.execute(update(User).where(User.id == voter.id).values(id=User.id))
     budget = idea.consultation.vote_budget
-    if budget is not None and votes_used(voter, idea.consultation) >= budget:
-        db.session.rollback()
-        raise RuleError(_l("You have used all %(budget)s of your votes here.", budget=budget))
+    used = 0
+    if budget is not None:
+        # Serialise one person's votes so the budget check cannot be raced: a write to the
+        # voter's row (changing nothing) holds that row on PostgreSQL, and on SQLite it starts
+        # the transaction holding the database's write lock, before anything is counted.
+        db.session.execute(update(User).where(User.id == voter.id).values(id=User.id))
+        used = votes_used(voter, idea.consultation)
+        if used >= budget:
+            db.session.rollback()
+            raise RuleError(_l("You have used all %(budget)s of your votes here.", budget=budget))
     try:
-        db.session.add(Vote(user_id=voter.id, idea_id=idea.id))
-        db.session.flush()
-    except IntegrityError:
+        db.session.execute(insert(Vote).values(user_id=voter.id, idea_id=idea.id))
+    except IntegrityError:  # the unique (person, idea) pair: this vote is already there
         db.session.rollback()
         raise RuleError(_l("You have already voted for this idea.")) from None
-    db.session.execute(
-        update(Idea).where(Idea.id == idea.id).values(vote_count=Idea.vote_count + 1)
-    )
+    count = _count_vote(idea, +1)
     db.session.commit()
+    set_committed_value(idea, "vote_count", count)
+    return Ballot(True, count, None if budget is None else budget - used - 1)
 
 
-def withdraw_vote(voter: User, idea: Idea) -> None:
+def withdraw_vote(voter: User, idea: Idea) -> Ballot:
     """Take this person's vote back while voting is open."""
     _check_voting(voter, idea)
     removed = db.session.execute(
@@ -247,10 +282,11 @@ def withdraw_vote(voter: User, idea: Idea) -> None:
     if removed != 1:
         db.session.rollback()
         raise RuleError(_l("You had not voted for this idea."))
-    db.session.execute(
-        update(Idea).where(Idea.id == idea.id).values(vote_count=Idea.vote_count - 1)
-    )
+    count = _count_vote(idea, -1)
+    left = votes_left(voter, idea.consultation)
     db.session.commit()
+    set_committed_value(idea, "vote_count", count)
+    return Ballot(False, count, left)
 
 
 def published_ideas(consultation: Consultation) -> list[Idea]:
