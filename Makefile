@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint install vendor db messages clean
+.PHONY: run test lint install vendor db messages clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,13 @@ lint: install
 messages: install
 	mkdir -p app/translations
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+
+# Build a large data set in the `bench` database and load the production setup (bench/).
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance
