@@ -117,11 +117,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    """Give every template the labels, the vote rule and the page language."""
+    """Give every template the labels, the vote rule, page links and the page language."""
     from flask_babel import get_locale
 
     from app.ideas.services import can_vote_on
     from app.labels import PHASE_LABELS, ROLE_LABELS, STATUS_LABELS
+    from app.pagination import page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -129,6 +130,7 @@ def _register_template_helpers(app: Flask) -> None:
         PHASE_LABELS=PHASE_LABELS,
         ROLE_LABELS=ROLE_LABELS,
         can_vote_on=can_vote_on,
+        page_url=page_url,
     )
 
     @app.context_processor

@@ -38,3 +38,13 @@ def local_path(target: str | None, default: str) -> str:
     if "\\" in target:
         return default
     return target
+
+
+def render_listing(page: str, listing, status: int = 200, **context):
+    """A page built around one paged list (`listing`); see app/pagination.py.
+
+    htmx gets the list alone when it starts afresh, and only the items to append (with the
+    next "Show more") when it continues from a cursor.
+    """
+    partial = "_more.html" if listing.page.continues else "_listing.html"
+    return render(page, partial, status=status, listing=listing, **context)

@@ -1,6 +1,6 @@
 """Routes for admins."""
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,8 +9,9 @@ from app.admin.forms import BranchForm, LibraryServiceForm, RoleForm
 from app.extensions import db
 from app.fields import library_service_choices
 from app.models import LibraryService, User
+from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
-from app.web import render
+from app.web import local_path, render, render_listing
 
 
 def _branch_form(library_services: list[LibraryService], **kwargs) -> BranchForm:
@@ -20,25 +21,54 @@ def _branch_form(library_services: list[LibraryService], **kwargs) -> BranchForm
     return form
 
 
+def _library_services(cursor: Cursor | None) -> Listing:
+    """Library services with their libraries, a page at a time."""
+    return Listing(
+        services.library_services_page(cursor),
+        id="library-services",
+        items="admin/_library_service_items.html",
+        url=url_for("admin.library_services"),
+        more_label=_("Show more library services"),
+        empty=_(
+            "There are no library services yet. Add one before staff put questions to young people."
+        ),
+    )
+
+
+def _accounts(search: str, cursor: Cursor | None) -> Listing:
+    """Accounts by pseudonym, or those starting with `search`, a page at a time, with forms."""
+    page = services.find_accounts(search, cursor).map(
+        lambda user: (
+            user,
+            RoleForm(prefix=f"u{user.id}", role=user.role, active=user.active, formdata=None),
+        )
+    )
+    return Listing(
+        page,
+        id="accounts",
+        items="admin/_account_items.html",
+        url=url_for("admin.accounts", q=search or None),
+        more_label=_("Show more accounts"),
+        empty=_("No account's name starts with “%(search)s”.", search=search)
+        if search
+        else _("There are no accounts yet."),
+    )
+
+
 def _admin_page(
     service_form: LibraryServiceForm | None = None,
     branch_form: BranchForm | None = None,
     status: int = 200,
 ):
     """The admin page, with any form that came back with mistakes kept as it was typed."""
-    library_services = services.all_library_services()
-    service_form = service_form or LibraryServiceForm(prefix="service", formdata=None)
-    branch_form = branch_form or _branch_form(library_services, formdata=None)
-    users = [
-        (user, RoleForm(prefix=f"u{user.id}", role=user.role, active=user.active))
-        for user in services.all_users()
-    ]
+    choices = services.all_library_services()
     return render(
         "admin/index.html",
-        users=users,
-        library_services=library_services,
-        service_form=service_form,
-        branch_form=branch_form,
+        library_services=_library_services(None),
+        accounts=_accounts("", None),
+        can_add_branch=bool(choices),
+        service_form=service_form or LibraryServiceForm(prefix="service", formdata=None),
+        branch_form=branch_form or _branch_form(choices, formdata=None),
         status=status,
     )
 
@@ -47,6 +77,21 @@ def _admin_page(
 def index():
     """Library services and their libraries, and accounts with their roles."""
     return _admin_page()
+
+
+@bp.get("/library-services")
+def library_services():
+    """Every library service with its libraries, by name, a page at a time."""
+    return render_listing("admin/library_services.html", _library_services(cursor_from_request()))
+
+
+@bp.get("/accounts")
+def accounts():
+    """Every account, or those whose pseudonym starts with what was searched, a page at a time."""
+    search = request.args.get("q", "").strip()
+    return render_listing(
+        "admin/accounts.html", _accounts(search, cursor_from_request()), search=search
+    )
 
 
 def _add_named(form: LibraryServiceForm | BranchForm, add, **page_forms):
@@ -62,7 +107,7 @@ def _add_named(form: LibraryServiceForm | BranchForm, add, **page_forms):
     return _admin_page(**page_forms, status=400)
 
 
-@bp.route("/library-services", methods=["POST"])
+@bp.post("/library-services")
 def add_library_service():
     """Add a library service."""
     form = LibraryServiceForm(prefix="service")
@@ -86,7 +131,7 @@ def add_branch():
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
 def set_role(user_id: int):
-    """Change an account's role or lock it."""
+    """Change an account's role or lock it, then go back to the list it was changed from."""
     user = db.session.get(User, user_id) or abort(404)
     form = RoleForm(prefix=f"u{user.id}")
     if not form.validate():
@@ -97,4 +142,4 @@ def set_role(user_id: int):
             flash(_("Saved %(name)s.", name=user.username))
         except RuleError as error:
             flash(error.message)
-    return redirect(url_for("admin.index"), code=303)
+    return redirect(local_path(request.form.get("next"), url_for("admin.index")), code=303)

@@ -1,23 +1,51 @@
 """The rules for administration: library services, branches, roles and who may sign in."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.audit import record
 from app.extensions import db
 from app.models import Branch, LibraryService, Role, User
+from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
 
+SEARCH_MAX = 30
 
-def all_users() -> list[User]:
-    """Every account, by pseudonym."""
-    return list(db.session.execute(select(User).order_by(User.username)).scalars())
+
+def find_accounts(search: str = "", cursor: Cursor | None = None) -> Page[User]:
+    """A page of accounts by pseudonym, whatever its letter case; those starting with `search`."""
+    name = func.lower(User.username)
+    statement = select(User)
+    search = search.strip().lower()[:SEARCH_MAX]
+    if search:
+        statement = statement.where(name.startswith(search, autoescape=True))
+    return paginate(statement, [name], cursor)
+
+
+def library_services_page(cursor: Cursor | None = None) -> Page[LibraryService]:
+    """A page of library services by name, each with its libraries."""
+    return paginate(
+        select(LibraryService).options(selectinload(LibraryService.branches)),
+        [LibraryService.name],
+        cursor,
+    )
 
 
 def all_library_services() -> list[LibraryService]:
-    """Every library service, by name."""
-    return list(db.session.execute(select(LibraryService).order_by(LibraryService.name)).scalars())
+    """Every library service, by name, with its libraries: the choices in forms.
+
+    Not paged: a choice list must offer every service, and a platform serves a few local
+    authorities, not thousands.
+    """
+    return list(
+        db.session.execute(
+            select(LibraryService)
+            .options(selectinload(LibraryService.branches))
+            .order_by(LibraryService.name)
+        ).scalars()
+    )
 
 
 NAME_MAX = 120

@@ -4,15 +4,17 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.access import YOUNG_PERSON_ROLES, roles_required
 from app.extensions import db
 from app.ideas import bp, services
 from app.ideas.forms import IdeaForm
-from app.models import Consultation, Idea, IdeaStatus, OutcomeFramework, Role
+from app.models import Consultation, Idea, IdeaStatus, Outcome, OutcomeGroup, OutcomeLink, Role
+from app.outcomes import all_frameworks
+from app.pagination import Listing, cursor_from_request
 from app.rules import RuleError
-from app.web import after_post, is_htmx, local_path, render
+from app.web import after_post, is_htmx, local_path, render, render_listing
 
 
 def _viewer_is_staff() -> bool:
@@ -47,19 +49,35 @@ def _get_idea(idea_id: int, *options) -> Idea:
 @bp.route("/")
 def index():
     """The consultations young people can take part in."""
-    return render("ideas/index.html", consultations=services.open_consultations())
+    listing = Listing(
+        services.open_consultations(cursor_from_request()),
+        id="consultations",
+        items="ideas/_consultation_items.html",
+        url=url_for("ideas.index"),
+        more_label=_("Show more questions"),
+        empty=_("There are no questions open right now. Please come back soon."),
+    )
+    return render_listing("ideas/index.html", listing)
 
 
 @bp.route("/consultations/<int:consultation_id>")
 def consultation(consultation_id: int):
-    """A consultation's question and its published ideas, with votes."""
+    """A consultation's question and its published ideas, a page at a time, with votes."""
     consultation = _get_consultation(consultation_id)
-    ideas = services.published_ideas(consultation)
-    return render(
+    ideas = services.published_ideas(consultation, cursor_from_request())
+    listing = Listing(
+        ideas,
+        id="ideas",
+        items="ideas/_idea_items.html",
+        url=url_for("ideas.consultation", consultation_id=consultation.id),
+        more_label=_("Show more ideas"),
+        empty=_("No ideas have been published yet."),
+    )
+    return render_listing(
         "ideas/consultation.html",
+        listing,
         consultation=consultation,
-        ideas=ideas,
-        voted=services.voted_idea_ids(current_user, ideas),
+        voted=services.voted_idea_ids(current_user, ideas.items),
         votes_left=services.votes_left(current_user, consultation),
     )
 
@@ -91,7 +109,15 @@ def propose(consultation_id: int):
 @bp.route("/ideas/<int:idea_id>")
 def idea(idea_id: int):
     """One idea: what it is, its votes, its history and the outcomes it serves."""
-    idea = _get_idea(idea_id)
+    idea = _get_idea(
+        idea_id,
+        joinedload(Idea.author),
+        selectinload(Idea.history),
+        selectinload(Idea.outcome_links)
+        .joinedload(OutcomeLink.outcome)
+        .joinedload(Outcome.group)
+        .joinedload(OutcomeGroup.framework),
+    )
     return render(
         "ideas/idea.html",
         idea=idea,
@@ -174,17 +200,27 @@ def edit(idea_id: int):
 @bp.route("/my-ideas")
 @roles_required(*YOUNG_PERSON_ROLES)
 def my_ideas():
-    """Everything I have proposed and what has happened to it."""
-    return render("ideas/my_ideas.html", ideas=services.ideas_by_author(current_user))
+    """Everything I have proposed and what has happened to it, newest first."""
+    ideas = services.ideas_by_author(current_user, cursor_from_request())
+    listing = Listing(
+        ideas,
+        id="my-ideas",
+        items="ideas/_my_idea_items.html",
+        url=url_for("ideas.my_ideas"),
+        more_label=_("Show more of my ideas"),
+        empty=_("You have not shared any ideas yet."),
+    )
+    return render_listing("ideas/my_ideas.html", listing, latest=services.latest_steps(ideas.items))
 
 
 @bp.route("/outcomes")
 def outcomes():
-    """Every outcome framework, group and outcome, in the source documents' words."""
-    frameworks = db.session.execute(
-        select(OutcomeFramework).order_by(OutcomeFramework.position)
-    ).scalars()
-    return render("ideas/outcomes.html", frameworks=list(frameworks))
+    """Every outcome framework, group and outcome, in the source documents' words.
+
+    Not paged: the list is fixed by the two source documents (52 outcomes), whatever the
+    data, and it is read in three queries.
+    """
+    return render("ideas/outcomes.html", frameworks=all_frameworks())
 
 
 @bp.route("/healthz")

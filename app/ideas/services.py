@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit import record
@@ -20,6 +21,7 @@ from app.models import (
     User,
     Vote,
 )
+from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
 
 S = IdeaStatus
@@ -289,32 +291,47 @@ def withdraw_vote(voter: User, idea: Idea) -> Ballot:
     return Ballot(False, count, left)
 
 
-def published_ideas(consultation: Consultation) -> list[Idea]:
-    """The ideas everyone can see in a consultation, most supported first."""
-    return list(
-        db.session.execute(
-            select(Idea)
-            .where(Idea.consultation_id == consultation.id, Idea.status.in_(PUBLIC_STATUSES))
-            .order_by(Idea.vote_count.desc(), Idea.created_at.desc(), Idea.id.desc())
-        ).scalars()
+def published_ideas(consultation: Consultation, cursor: Cursor | None = None) -> Page[Idea]:
+    """A page of the ideas everyone can see in a consultation, most supported first."""
+    return paginate(
+        select(Idea)
+        .where(Idea.consultation_id == consultation.id, Idea.status.in_(PUBLIC_STATUSES))
+        .options(joinedload(Idea.author)),
+        [Idea.vote_count, Idea.id],
+        cursor,
+        descending=True,
     )
 
 
-def ideas_by_author(author: User) -> list[Idea]:
-    """Everything this person has proposed, newest first, whatever its status."""
-    return list(
-        db.session.execute(
-            select(Idea).where(Idea.author_id == author.id).order_by(Idea.id.desc())
-        ).scalars()
+def ideas_by_author(author: User, cursor: Cursor | None = None) -> Page[Idea]:
+    """A page of what this person has proposed, newest first, whatever its status."""
+    return paginate(
+        select(Idea).where(Idea.author_id == author.id), [Idea.id], cursor, descending=True
     )
 
 
-def open_consultations() -> list[Consultation]:
-    """Consultations young people can see (not drafts), newest first."""
-    return list(
-        db.session.execute(
-            select(Consultation)
-            .where(Consultation.phase != Phase.DRAFT)
-            .order_by(Consultation.id.desc())
-        ).scalars()
+def latest_steps(ideas: list[Idea]) -> dict[int, IdeaStatusChange]:
+    """The latest step in each idea's history (with staff's message), in one query."""
+    if not ideas:
+        return {}
+    latest = (
+        select(func.max(IdeaStatusChange.id))
+        .where(IdeaStatusChange.idea_id.in_([idea.id for idea in ideas]))
+        .group_by(IdeaStatusChange.idea_id)
+    )
+    steps = db.session.execute(
+        select(IdeaStatusChange).where(IdeaStatusChange.id.in_(latest))
+    ).scalars()
+    return {step.idea_id: step for step in steps}
+
+
+def open_consultations(cursor: Cursor | None = None) -> Page[Consultation]:
+    """A page of the consultations young people can see (not drafts), newest first."""
+    return paginate(
+        select(Consultation)
+        .where(Consultation.phase != Phase.DRAFT)
+        .options(joinedload(Consultation.library_service), joinedload(Consultation.branch)),
+        [Consultation.id],
+        cursor,
+        descending=True,
     )

@@ -14,8 +14,9 @@ from app.labels import DECISION_LABELS
 from app.models import Consultation, Idea, IdeaStatus, OutcomeLink
 from app.moderation import bp, services
 from app.moderation.forms import ConsultationForm, DecisionForm, OutcomeLinkForm, PhaseForm
+from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
-from app.web import render
+from app.web import render, render_listing
 
 
 def _get(model, object_id: int):
@@ -53,14 +54,55 @@ def _idea_page(idea: Idea, decision: DecisionForm, link: OutcomeLinkForm, status
     )
 
 
+def _pending(cursor: Cursor | None) -> Listing:
+    """The ideas waiting for a decision, a page at a time."""
+    return Listing(
+        services.moderation_queue(cursor),
+        id="pending",
+        items="moderation/_pending_items.html",
+        url=url_for("moderation.pending"),
+        more_label=_("Show more ideas waiting"),
+        empty=_("Nothing is waiting. Well done."),
+    )
+
+
+def _published(cursor: Cursor | None) -> Listing:
+    """Published ideas with their outcome links, a page at a time."""
+    return Listing(
+        services.public_ideas_with_link_counts(cursor),
+        id="published",
+        items="moderation/_published_items.html",
+        url=url_for("moderation.published"),
+        more_label=_("Show more published ideas"),
+        empty=_("No ideas are published yet."),
+    )
+
+
 @bp.route("/")
 def queue():
-    """Ideas waiting for a decision, and published ideas to link to outcomes."""
+    """The first ideas waiting for a decision, and the latest published ideas to link."""
     return render(
         "moderation/queue.html",
-        pending=services.moderation_queue(),
-        published=services.public_ideas_with_link_counts(),
+        pending=_pending(None),
+        published=_published(None),
+        waiting=services.waiting_count(),
     )
+
+
+@bp.route("/pending")
+def pending():
+    """Every idea waiting for a decision, oldest first, a page at a time."""
+    return render_listing(
+        "moderation/pending.html",
+        _pending(cursor_from_request()),
+        waiting=services.waiting_count(),
+    )
+
+
+@bp.route("/published")
+def published():
+    """Every published idea, newest first, a page at a time, with its outcome links."""
+    return render_listing("moderation/published.html", _published(cursor_from_request()))
 
 
 @bp.route("/ideas/<int:idea_id>")
@@ -116,9 +158,19 @@ def unlink_outcome(link_id: int):
 
 @bp.route("/consultations")
 def consultations():
-    """Every consultation and its phase."""
-    items = [(c, PhaseForm(prefix=f"c{c.id}", phase=c.phase)) for c in services.all_consultations()]
-    return render("moderation/consultations.html", items=items)
+    """Every consultation and its phase, newest first, a page at a time."""
+    page = services.all_consultations(cursor_from_request()).map(
+        lambda c: (c, PhaseForm(prefix=f"c{c.id}", phase=c.phase))
+    )
+    listing = Listing(
+        page,
+        id="consultations",
+        items="moderation/_consultation_items.html",
+        url=url_for("moderation.consultations"),
+        more_label=_("Show more consultations"),
+        empty=_("There are no consultations yet."),
+    )
+    return render_listing("moderation/consultations.html", listing)
 
 
 def _consultation_form(consultation: Consultation | None) -> ConsultationForm:

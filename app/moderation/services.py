@@ -5,6 +5,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from app.audit import record
@@ -17,12 +18,13 @@ from app.models import (
     IdeaStatus,
     LibraryService,
     Outcome,
-    OutcomeFramework,
     OutcomeLink,
     Phase,
     Role,
     User,
 )
+from app.outcomes import all_frameworks
+from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
 
 RATIONALE_MAX = 1000
@@ -37,39 +39,47 @@ def _require_staff(actor: User) -> None:
         raise RuleError(_l("Only library staff can do that."))
 
 
-def moderation_queue() -> list[Idea]:
-    """Ideas waiting for a decision, oldest first so nobody waits longest."""
-    return list(
-        db.session.execute(
-            select(Idea).where(Idea.status == IdeaStatus.PENDING).order_by(Idea.id)
-        ).scalars()
+def moderation_queue(cursor: Cursor | None = None) -> Page[Idea]:
+    """A page of ideas waiting for a decision, oldest first so nobody waits longest."""
+    return paginate(
+        select(Idea)
+        .where(Idea.status == IdeaStatus.PENDING)
+        .options(joinedload(Idea.author), joinedload(Idea.consultation)),
+        [Idea.id],
+        cursor,
     )
 
 
-def public_ideas_with_link_counts() -> list[tuple[Idea, int]]:
-    """Published (and later) ideas, each with how many outcomes it is linked to."""
+def waiting_count() -> int:
+    """How many ideas wait for a decision."""
+    return db.session.execute(
+        select(func.count(Idea.id)).where(Idea.status == IdeaStatus.PENDING)
+    ).scalar_one()
+
+
+def public_ideas_with_link_counts(cursor: Cursor | None = None) -> Page[tuple[Idea, int]]:
+    """A page of published (and later) ideas, newest first, each with its outcome links' count."""
     links = (
-        select(OutcomeLink.idea_id, func.count(OutcomeLink.id).label("links"))
-        .group_by(OutcomeLink.idea_id)
-        .subquery()
+        select(func.count(OutcomeLink.id))
+        .where(OutcomeLink.idea_id == Idea.id)
+        .correlate(Idea)
+        .scalar_subquery()
     )
-    rows = db.session.execute(
-        select(Idea, func.coalesce(links.c.links, 0))
-        .outerjoin(links, links.c.idea_id == Idea.id)
+    return paginate(
+        select(Idea, links)
         .where(Idea.status.in_(PUBLIC_STATUSES))
-        .order_by(Idea.id.desc())
+        .options(joinedload(Idea.consultation)),
+        [Idea.id],
+        cursor,
+        descending=True,
     )
-    return [(idea, count) for idea, count in rows]
 
 
 def outcome_choices() -> list[SelectChoice]:
     """Every outcome for a picker, grouped by framework and group, in source order."""
-    frameworks = db.session.execute(
-        select(OutcomeFramework).order_by(OutcomeFramework.position)
-    ).scalars()
     return [
         SelectChoice(o.code, f"{o.code} {o.wording}", optgroup=f"{framework.name}: {group.title}")
-        for framework in frameworks
+        for framework in all_frameworks()
         for group in framework.groups
         for o in group.outcomes
     ]
@@ -108,9 +118,16 @@ def unlink_outcome(link: OutcomeLink, actor: User) -> None:
     db.session.commit()
 
 
-def all_consultations() -> list[Consultation]:
-    """Every consultation, drafts included, newest first."""
-    return list(db.session.execute(select(Consultation).order_by(Consultation.id.desc())).scalars())
+def all_consultations(cursor: Cursor | None = None) -> Page[Consultation]:
+    """A page of every consultation, drafts included, newest first."""
+    return paginate(
+        select(Consultation).options(
+            joinedload(Consultation.library_service), joinedload(Consultation.branch)
+        ),
+        [Consultation.id],
+        cursor,
+        descending=True,
+    )
 
 
 def save_consultation(
