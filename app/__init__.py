@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from app.config import Config
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, compress, csrf, db, login_manager, migrate
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -46,7 +46,14 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    compress.init_app(app)
 
+    from app.assets import init_static_files
+
+    init_static_files(
+        app,
+        {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff"},
+    )
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_security_headers(app)

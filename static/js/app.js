@@ -21,6 +21,24 @@
     window.setTimeout(function () { status.replaceChildren.apply(status, messages); }, 250);
   });
 
+  // "Show more" appends items to a list: move focus to the first new one, so keyboard and
+  // screen reader users carry on from where the new items start.
+  function listShownMoreOf(elt) {
+    var id = elt && elt.getAttribute && elt.getAttribute("data-more-of");
+    return id ? document.getElementById(id) : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var list = listShownMoreOf(event.detail.elt);
+    if (list) list.setAttribute("data-shown", String(list.children.length));
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var list = listShownMoreOf(event.detail.elt);
+    if (!list || event.target !== list) return;
+    var first = list.children[Number(list.getAttribute("data-shown"))];
+    var link = first && first.querySelector("a[href], button");
+    if (link) link.focus();
+  });
+
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });
 })();

@@ -129,12 +129,14 @@ def approve_idea(page: Page, title: str) -> None:
 
 
 def open_published_idea_as_staff(page: Page, title: str) -> None:
-    """Open the idea's staff page from the published ideas table."""
+    """Open the idea's staff page from the list of published ideas."""
     page.get_by_role("link", name="Moderation").click()
-    table = page.get_by_role("table")
-    row = table.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
-    expect(row).to_contain_text("Published")
-    row.get_by_role("link", name=title, exact=True).click()
+    published = page.get_by_role("region", name="Published ideas")
+    card = published.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name=title, exact=True)
+    )
+    expect(card).to_contain_text("Published")
+    card.get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
 
 
@@ -177,11 +179,13 @@ def open_consultation_for_votes(page: Page) -> None:
 
 
 def see_idea_under_outcome(page: Page, wording: str, title: str, vote_count: int) -> None:
-    """The QLP dashboard lists the idea, with its votes, under the outcome's own words."""
+    """The QLP dashboard counts the idea under the outcome's own words, and opening the
+    outcome loads its ideas in place, with votes and status."""
     page.get_by_role("link", name="QLP dashboard").click()
     expect(page.get_by_role("heading", level=1, name="Ideas by outcome")).to_be_visible()
     outcome_row = page.get_by_role("listitem").filter(has_text=wording)
     expect(outcome_row).to_have_count(1)
+    outcome_row.get_by_text("1 idea", exact=True).click()
     idea = outcome_row.get_by_role("listitem").filter(
         has=page.get_by_role("link", name=title, exact=True)
     )

@@ -24,10 +24,12 @@ PAGES = {
         "/staff/consultations",
         "/staff/consultations/new",
         "/staff/consultations/1/edit",
+        "/staff/pending",
+        "/staff/published",
         "/ideas/1",
     ],
-    "qlp_reviewer": ["/review/"],
-    "admin": ["/admin/"],
+    "qlp_reviewer": ["/review/", "/review/outcomes/qlp.aim.c", "/review/unlinked"],
+    "admin": ["/admin/", "/admin/accounts", "/admin/accounts?q=sam", "/admin/library-services"],
 }
 # Reports what a person on a small phone would trip over, as a list of sentences.
 LAYOUT_PROBLEMS = """

@@ -1,0 +1,132 @@
+"""Static files under content-hashed addresses, which browsers keep for a year without asking.
+
+`url_for('static', filename='css/app.css')` gives `/static/css/app.<digest>.css`, where the
+digest is taken from the file's bytes. A changed file gets a new address, so an address can
+be cached as `immutable`: a returning visitor's phone fetches only the page itself. Text files
+under such addresses are compressed once, as small as Brotli and gzip make them, and kept in
+memory: a first visit on a phone is mostly htmx, and every kilobyte of it counts. The plain
+address (and one with a digest that is no longer current, asked for by a page from before a
+deploy) still answers, with the current file, but browsers must check it again each time.
+
+Static files are answered before the request reaches Flask: no session is read, no user is
+loaded and no database is touched for them.
+"""
+
+import gzip
+import hashlib
+import mimetypes
+import re
+from pathlib import Path, PurePosixPath
+
+import brotli
+from flask import Flask
+from werkzeug.security import safe_join
+from werkzeug.utils import send_from_directory
+from werkzeug.wrappers import Request, Response
+
+DIGEST_LENGTH = 12
+ONE_YEAR = 365 * 24 * 60 * 60
+HASHED_NAME = re.compile(
+    rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<suffix>\.\w+)$"
+)
+# Slow, thorough settings: each file is compressed once per process, not once per request.
+ENCODERS = {
+    "br": lambda data: brotli.compress(data, quality=11),
+    "gzip": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
+}
+COMPRESSIBLE = ("text/", "application/javascript", "image/svg+xml")
+
+
+class StaticFiles:
+    """A WSGI layer in front of the app that answers static addresses itself."""
+
+    def __init__(self, app, folder: str, url_path: str, headers: dict[str, str]):
+        self.app = app
+        self.folder = folder
+        self.prefix = url_path.rstrip("/") + "/"
+        self.headers = headers
+        self._digests: dict[str, tuple[int, str]] = {}
+        self._encoded: dict[tuple[str, str, str], bytes] = {}
+
+    def __call__(self, environ, start_response):
+        """Answer a static file; anything else (or a missing file) goes on to the app."""
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(self.prefix) or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return self.app(environ, start_response)
+        original, current = self.original_name(path[len(self.prefix) :])
+        if self.digest(original) is None:
+            return self.app(environ, start_response)  # the app's own 404 page
+        response = self._send(Request(environ), original, current)
+        response.headers.update(self.headers)
+        return response(environ, start_response)
+
+    def digest(self, filename: str) -> str | None:
+        """The digest of a static file's bytes, or None when there is no such file."""
+        path = safe_join(self.folder, filename)
+        try:
+            changed = Path(path).stat().st_mtime_ns if path else None
+        except OSError:
+            return None
+        if changed is None or not Path(path).is_file():
+            return None
+        known = self._digests.get(filename)
+        if known is None or known[0] != changed:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:DIGEST_LENGTH]
+            known = self._digests[filename] = (changed, digest)
+        return known[1]
+
+    def hashed_name(self, filename: str) -> str:
+        """`css/app.css` as `css/app.<digest>.css`; unchanged when the file is missing."""
+        digest = self.digest(filename)
+        if digest is None:
+            return filename
+        path = PurePosixPath(filename)
+        return str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
+
+    def original_name(self, filename: str) -> tuple[str, bool]:
+        """The file an address names, and whether the address carries its current digest."""
+        match = HASHED_NAME.match(filename)
+        if match is None:
+            return filename, False
+        original = match["stem"] + match["suffix"]
+        return original, self.digest(original) == match["digest"]
+
+    def _send(self, request: Request, filename: str, current: bool) -> Response:
+        """The file: for a year under its current digest, else to be checked each time."""
+        if not current:
+            response = send_from_directory(self.folder, filename, request.environ, max_age=0)
+            response.cache_control.no_cache = True
+            return response
+        kind = mimetypes.guess_type(filename)[0] or ""
+        encoding = request.accept_encodings.best_match(list(ENCODERS))
+        if encoding and kind.startswith(COMPRESSIBLE):
+            response = Response(self._compressed(filename, encoding), mimetype=kind)
+            response.headers["Content-Encoding"] = encoding
+            response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
+        else:
+            response = send_from_directory(self.folder, filename, request.environ, max_age=ONE_YEAR)
+        response.cache_control.immutable = True
+        if kind.startswith(COMPRESSIBLE):
+            response.vary.add("Accept-Encoding")
+        return response
+
+    def _compressed(self, filename: str, encoding: str) -> bytes:
+        """The file compressed with `encoding`, made the first time it is asked for."""
+        key = (filename, self.digest(filename) or "", encoding)
+        if key not in self._encoded:
+            data = Path(safe_join(self.folder, filename)).read_bytes()
+            self._encoded[key] = ENCODERS[encoding](data)
+        return self._encoded[key]
+
+
+def init_static_files(app: Flask, headers: dict[str, str]) -> None:
+    """Serve static files in front of the app, and put digests into their addresses."""
+    files = StaticFiles(app.wsgi_app, app.static_folder, app.static_url_path, headers)
+    app.wsgi_app = files
+
+    @app.url_defaults
+    def hash_static_addresses(endpoint: str, values: dict) -> None:
+        """Put the file's digest into every address `url_for('static', ...)` makes."""
+        if endpoint == "static" and "filename" in values:
+            values["filename"] = files.hashed_name(values["filename"])
