@@ -2,9 +2,9 @@
 
 `url_for('static', filename='css/app.css')` gives `/static/css/app.<digest>.css`, where the
 digest is taken from the file's bytes. A changed file gets a new address, so an address can
-be cached as `immutable`: a returning visitor's phone fetches only the page itself. Text files
-under such addresses are compressed once, as small as Brotli and gzip make them, and kept in
-memory: a first visit on a phone is mostly htmx, and every kilobyte of it counts. The plain
+be cached as `immutable`: a returning visitor's phone fetches only the page itself. Files
+under such addresses are read (and text compressed, as small as Brotli and gzip make it) once
+and kept in memory: a first visit on a phone is mostly htmx, and every kilobyte counts. The plain
 address (and one with a digest that is no longer current, asked for by a page from before a
 deploy) still answers, with the current file, but browsers must check it again each time.
 
@@ -33,6 +33,7 @@ HASHED_NAME = re.compile(
 ENCODERS = {
     "br": lambda data: brotli.compress(data, quality=11),
     "gzip": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
+    "identity": lambda data: data,
 }
 COMPRESSIBLE = ("text/", "application/javascript", "image/svg+xml")
 
@@ -98,21 +99,21 @@ class StaticFiles:
             response.cache_control.no_cache = True
             return response
         kind = mimetypes.guess_type(filename)[0] or ""
-        encoding = request.accept_encodings.best_match(list(ENCODERS))
-        if encoding and kind.startswith(COMPRESSIBLE):
-            response = Response(self._compressed(filename, encoding), mimetype=kind)
+        encoding = request.accept_encodings.best_match(["br", "gzip"])
+        if not (encoding and kind.startswith(COMPRESSIBLE)):
+            encoding = "identity"
+        response = Response(self._encoded_file(filename, encoding), mimetype=kind or None)
+        if encoding != "identity":
             response.headers["Content-Encoding"] = encoding
-            response.cache_control.public = True
-            response.cache_control.max_age = ONE_YEAR
-        else:
-            response = send_from_directory(self.folder, filename, request.environ, max_age=ONE_YEAR)
-        response.cache_control.immutable = True
         if kind.startswith(COMPRESSIBLE):
             response.vary.add("Accept-Encoding")
+        response.cache_control.public = True
+        response.cache_control.max_age = ONE_YEAR
+        response.cache_control.immutable = True
         return response
 
-    def _compressed(self, filename: str, encoding: str) -> bytes:
-        """The file compressed with `encoding`, made the first time it is asked for."""
+    def _encoded_file(self, filename: str, encoding: str) -> bytes:
+        """The file's bytes, compressed with `encoding`, read the first time they are asked for."""
         key = (filename, self.digest(filename) or "", encoding)
         if key not in self._encoded:
             data = Path(safe_join(self.folder, filename)).read_bytes()

@@ -49,7 +49,7 @@ def _accounts(search: str, cursor: Cursor | None) -> Listing:
         items="admin/_account_items.html",
         url=url_for("admin.accounts", q=search or None),
         more_label=_("Show more accounts"),
-        empty=_("No account's name starts with “%(search)s”.", search=search)
+        empty=_("No account’s name starts with “%(search)s”.", search=search)
         if search
         else _("There are no accounts yet."),
     )

@@ -1,7 +1,7 @@
 """The rules for administration: library services, branches, roles and who may sign in."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +16,7 @@ SEARCH_MAX = 30
 
 def find_accounts(search: str = "", cursor: Cursor | None = None) -> Page[User]:
     """A page of accounts by pseudonym, whatever its letter case; those starting with `search`."""
-    name = func.lower(User.username)
+    name = func.lower(User.username, type_=String)
     statement = select(User)
     search = search.strip().lower()[:SEARCH_MAX]
     if search:
