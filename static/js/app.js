@@ -1,4 +1,4 @@
-// Small enhancements on top of htmx: tell people in the status region when a request fails.
+// Small enhancements on top of htmx: announce failed requests, and move focus after Show more.
 (function () {
   "use strict";
 
@@ -32,9 +32,10 @@
     if (list) list.setAttribute("data-shown", String(list.children.length));
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    var list = listShownMoreOf(event.detail.elt);
-    if (!list || event.target !== list) return;
+    var list = event.target;  // the list itself settles once its new items are in
+    if (!list.hasAttribute || !list.hasAttribute("data-shown")) return;
     var first = list.children[Number(list.getAttribute("data-shown"))];
+    list.removeAttribute("data-shown");
     var link = first && first.querySelector("a[href], button");
     if (link) link.focus();
   });
