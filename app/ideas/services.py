@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -168,21 +168,43 @@ def _check_voting(voter: User, idea: Idea) -> None:
         raise RuleError(_l("Voting is not open in this consultation."))
 
 
-def votes_used(voter: User, consultation: Consultation) -> int:
-    """How many of this person's votes in a consultation count against its budget.
+# A whole class votes at once, so the statements of a vote are built once, written against
+# the tables rather than the mapped classes, and run on the session's connection: they change
+# no object the request holds, and skip the ORM's bookkeeping on the platform's busiest path.
+_votes, _ideas, _users = Vote.__table__, Idea.__table__, User.__table__
+# Votes for ideas since hidden, withdrawn or merged cannot be taken back, so they are given
+# back to the budget instead: only votes for ideas still open for votes are counted.
+_VOTES_USED = (
+    select(func.count())
+    .select_from(_votes.join(_ideas, _ideas.c.id == _votes.c.idea_id))
+    .where(
+        _votes.c.user_id == bindparam("user"),
+        _ideas.c.consultation_id == bindparam("consultation"),
+        _ideas.c.status.in_(sorted(VOTABLE)),
+    )
+)
+# A write to the voter's own row that changes nothing: it holds the row until commit.
+_HOLD_VOTER = update(_users).where(_users.c.id == bindparam("user")).values(id=_users.c.id)
+_ADD_VOTE = insert(_votes)
+_REMOVE_VOTE = delete(_votes).where(
+    _votes.c.user_id == bindparam("user"), _votes.c.idea_id == bindparam("idea")
+)
+_COUNT_VOTE = (
+    update(_ideas)
+    .where(_ideas.c.id == bindparam("idea"))
+    .values(vote_count=_ideas.c.vote_count + bindparam("change"))
+    .returning(_ideas.c.vote_count)
+)
 
-    Votes for ideas that were since hidden, withdrawn or merged cannot be taken back,
-    so they are given back to the budget instead.
-    """
-    return db.session.execute(
-        select(func.count(Vote.id))
-        .join(Idea, Idea.id == Vote.idea_id)
-        .where(
-            Vote.user_id == voter.id,
-            Idea.consultation_id == consultation.id,
-            Idea.status.in_(VOTABLE),
-        )
-    ).scalar_one()
+
+def _run(statement, **parameters):
+    """Run one of the vote statements in the session's transaction."""
+    return db.session.connection().execute(statement, parameters)
+
+
+def votes_used(voter: User, consultation: Consultation) -> int:
+    """How many of this person's votes in a consultation count against its budget."""
+    return _run(_VOTES_USED, user=voter.id, consultation=consultation.id).scalar_one()
 
 
 def votes_left(voter: User, consultation: Consultation) -> int | None:
@@ -236,14 +258,7 @@ def ballot(voter: User, idea: Idea) -> Ballot:
 
 def _count_vote(idea: Idea, change: int) -> int:
     """Add `change` to the idea's vote count in the database; returns the new count."""
-    count = db.session.execute(
-        update(Idea)
-        .where(Idea.id == idea.id)
-        .values(vote_count=Idea.vote_count + change)
-        .returning(Idea.vote_count)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
-    return count
+    return _run(_COUNT_VOTE, idea=idea.id, change=change).scalar_one()
 
 
 def cast_vote(voter: User, idea: Idea) -> Ballot:
@@ -259,13 +274,13 @@ def cast_vote(voter: User, idea: Idea) -> Ballot:
         # Serialise one person's votes so the budget check cannot be raced: a write to the
         # voter's row (changing nothing) holds that row on PostgreSQL, and on SQLite it starts
         # the transaction holding the database's write lock, before anything is counted.
-        db.session.execute(update(User).where(User.id == voter.id).values(id=User.id))
+        _run(_HOLD_VOTER, user=voter.id)
         used = votes_used(voter, idea.consultation)
         if used >= budget:
             db.session.rollback()
             raise RuleError(_l("You have used all %(budget)s of your votes here.", budget=budget))
     try:
-        db.session.execute(insert(Vote).values(user_id=voter.id, idea_id=idea.id))
+        _run(_ADD_VOTE, user_id=voter.id, idea_id=idea.id)
     except IntegrityError:  # the unique (person, idea) pair: this vote is already there
         db.session.rollback()
         raise RuleError(_l("You have already voted for this idea.")) from None
@@ -278,9 +293,7 @@ def cast_vote(voter: User, idea: Idea) -> Ballot:
 def withdraw_vote(voter: User, idea: Idea) -> Ballot:
     """Take this person's vote back while voting is open."""
     _check_voting(voter, idea)
-    removed = db.session.execute(
-        delete(Vote).where(Vote.user_id == voter.id, Vote.idea_id == idea.id)
-    ).rowcount
+    removed = _run(_REMOVE_VOTE, user=voter.id, idea=idea.id).rowcount
     if removed != 1:
         db.session.rollback()
         raise RuleError(_l("You had not voted for this idea."))
