@@ -25,6 +25,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+# Sent with every response, pages and static files alike.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -50,10 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app.assets import init_static_files
 
-    init_static_files(
-        app,
-        {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff"},
-    )
+    init_static_files(app, SECURITY_HEADERS)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_security_headers(app)
@@ -152,13 +157,8 @@ def _register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
         """Security headers on every response; signed-in pages are never cached."""
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
-        )
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response

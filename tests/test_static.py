@@ -5,6 +5,7 @@ import re
 import brotli
 import pytest
 
+from app import SECURITY_HEADERS
 from app.assets import StaticFiles
 
 ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
@@ -43,7 +44,8 @@ def test_static_responses_set_no_cookie_and_run_no_query(client, make, login, co
         assert len(counted) == 0, counted.statements
         assert "Set-Cookie" not in response.headers
         assert "Cookie" not in response.headers.get("Vary", "")
-        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        for name, value in SECURITY_HEADERS.items():  # the same as every page's
+            assert response.headers[name] == value
 
 
 def test_text_files_come_compressed_with_brotli_or_gzip(client):
