@@ -17,6 +17,7 @@ import hashlib
 import mimetypes
 import re
 from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
 import brotli
 from flask import Flask
@@ -65,11 +66,12 @@ class StaticFiles:
         """The digest of a static file's bytes, or None when there is no such file."""
         path = safe_join(self.folder, filename)
         try:
-            changed = Path(path).stat().st_mtime_ns if path else None
+            info = Path(path).stat() if path else None
         except OSError:
             return None
-        if changed is None or not Path(path).is_file():
+        if info is None or not S_ISREG(info.st_mode):
             return None
+        changed = info.st_mtime_ns
         known = self._digests.get(filename)
         if known is None or known[0] != changed:
             digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:DIGEST_LENGTH]
