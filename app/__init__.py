@@ -132,15 +132,13 @@ def _register_template_helpers(app: Flask) -> None:
     """Give every template the labels, the vote rule, page links and the page language."""
     from flask_babel import get_locale
 
+    from app import labels
     from app.ideas.services import can_vote_on
-    from app.labels import PHASE_LABELS, ROLE_LABELS, STATUS_LABELS
     from app.pagination import page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        STATUS_LABELS=STATUS_LABELS,
-        PHASE_LABELS=PHASE_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
+        {name: value for name, value in vars(labels).items() if name.endswith("_LABELS")},
         can_vote_on=can_vote_on,
         page_url=page_url,
     )

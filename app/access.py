@@ -1,4 +1,4 @@
-"""Who may use which page: the one place role checks happen."""
+"""Who may use which page, and which library services staff act in: the one place for both."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -6,9 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, make_response, request, url_for
 from flask_login import current_user, login_url
+from sqlalchemy import select
 
-from app.extensions import login_manager
-from app.models import Role
+from app.extensions import db, login_manager
+from app.models import Role, StaffMembership
 from app.web import is_htmx, local_path
 
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
@@ -56,3 +57,39 @@ def roles_required(*roles: Role) -> Callable:
 def restrict_blueprint(bp: Blueprint, *roles: Role) -> None:
     """Apply the role check to every view of a blueprint."""
     bp.before_request(lambda: check_roles(roles))
+
+
+def member_library_service_ids(user) -> frozenset[int] | None:
+    """The library services a member of staff acts in; None for admins, who act in all."""
+    if user.role == Role.ADMIN:
+        return None
+    if user.role != Role.STAFF:
+        return frozenset()
+    return frozenset(
+        db.session.execute(
+            select(StaffMembership.library_service_id).where(StaffMembership.user_id == user.id)
+        ).scalars()
+    )
+
+
+def acts_in(user, library_service_id: int) -> bool:
+    """True if `user` may act for this library service: an admin, or staff who belong to it."""
+    if user.role == Role.ADMIN:
+        return True
+    if user.role != Role.STAFF:
+        return False
+    return (
+        db.session.execute(
+            select(StaffMembership.id).where(
+                StaffMembership.user_id == user.id,
+                StaffMembership.library_service_id == library_service_id,
+            )
+        ).first()
+        is not None
+    )
+
+
+def require_member(library_service_id: int) -> None:
+    """Refuse (403) the signed-in person unless they act for this library service."""
+    if not acts_in(current_user, library_service_id):
+        abort(403)

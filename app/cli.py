@@ -4,7 +4,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.seed import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data, load_outcome_frameworks
+from app.seed import (
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    load_demo_data,
+    load_national_partners,
+    load_outcome_frameworks,
+)
 
 outcomes_cli = AppGroup("outcomes", help="The outcome frameworks ideas are linked to.")
 demo_cli = AppGroup("demo", help="Demo content for trying the platform out.")
@@ -12,9 +18,10 @@ demo_cli = AppGroup("demo", help="Demo content for trying the platform out.")
 
 @outcomes_cli.command("load")
 def load_outcomes_command():
-    """Write the Promise and QLP outcome frameworks (safe to run again)."""
+    """Write the outcome frameworks and the Promise's national partners (safe to run again)."""
     count = load_outcome_frameworks()
-    click.echo(f"Outcome frameworks loaded: {count} outcomes.")
+    partners = load_national_partners()
+    click.echo(f"Outcome frameworks loaded: {count} outcomes; {partners} national partners added.")
 
 
 @demo_cli.command("load")

@@ -2,7 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 
-from app.models import IdeaStatus, Phase, Role
+from app.models import (
+    BeneficiaryGroup,
+    IdeaStatus,
+    PartnerKind,
+    Phase,
+    Rating,
+    Recommendation,
+    Role,
+    ServiceStatus,
+    VolunteerStatus,
+)
 
 STATUS_LABELS = {
     IdeaStatus.PENDING: _l("Waiting for staff to check"),
@@ -45,4 +55,55 @@ ROLE_LABELS = {
     Role.STAFF: _l("Library staff"),
     Role.QLP_REVIEWER: _l("QLP reviewer"),
     Role.ADMIN: _l("Admin"),
+}
+
+# A co-designed service's status, in words young people read on "You said, we did".
+SERVICE_STATUS_LABELS = {
+    ServiceStatus.PLANNING: _l("Planning"),
+    ServiceStatus.CODESIGNING: _l("Being designed with young people"),
+    ServiceStatus.PILOTING: _l("Being tried out"),
+    ServiceStatus.DELIVERED: _l("Running"),
+    ServiceStatus.MAINSTREAMED: _l("Here to stay"),
+    ServiceStatus.STOPPED: _l("Stopped"),
+}
+
+# Who a service is for: the QLP youth strand's beneficiaries and outcome c, in its own words.
+BENEFICIARY_LABELS = {
+    BeneficiaryGroup.YOUNG_PEOPLE: _l("Young people in the library service's area"),
+    BeneficiaryGroup.REFUGEES_ASYLUM_SEEKERS: _l("Young refugees and asylum seekers"),
+    BeneficiaryGroup.EXCLUDED_COMMUNITIES: _l("Young people from excluded communities"),
+    BeneficiaryGroup.NOT_YET_REACHED: _l("Potential users the library has not yet reached"),
+    BeneficiaryGroup.LOCAL_COMMUNITIES: _l("Local communities as a whole"),
+}
+
+PARTNER_KIND_LABELS = {
+    PartnerKind.NATIONAL: _l("National organisation"),
+    PartnerKind.LOCAL_AUTHORITY: _l("Council service"),
+    PartnerKind.SCHOOL: _l("School or college"),
+    PartnerKind.COMMUNITY: _l("Community group"),
+    PartnerKind.VOLUNTARY: _l("Charity or voluntary organisation"),
+    PartnerKind.HEALTH: _l("Health service"),
+    PartnerKind.CULTURE: _l("Arts or culture organisation"),
+    PartnerKind.BUSINESS: _l("Business"),
+    PartnerKind.OTHER: _l("Other"),
+}
+
+VOLUNTEER_STATUS_LABELS = {
+    VolunteerStatus.OFFERED: _l("Waiting for staff"),
+    VolunteerStatus.ACCEPTED: _l("Co-designer"),
+    VolunteerStatus.DECLINED: _l("Not this time"),
+    VolunteerStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
+RATING_LABELS = {
+    Rating.NOT_YET: _l("Not yet"),
+    Rating.EMERGING: _l("Emerging"),
+    Rating.ESTABLISHED: _l("Established"),
+    Rating.EMBEDDED: _l("Embedded"),
+}
+
+RECOMMENDATION_LABELS = {
+    Recommendation.CONTINUE: _l("Continue"),
+    Recommendation.CHANGE_COURSE: _l("Change course"),
+    Recommendation.READY_TO_MAINSTREAM: _l("Ready to mainstream"),
 }

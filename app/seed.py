@@ -12,6 +12,8 @@ from app.models import (
     Outcome,
     OutcomeFramework,
     OutcomeGroup,
+    Partner,
+    PartnerKind,
     Phase,
     Role,
     User,
@@ -59,6 +61,28 @@ def load_outcome_frameworks() -> int:
                 count += 1
     db.session.commit()
     return count
+
+
+# The national partners the Children and Young People's Promise names ("Our partners").
+NATIONAL_PARTNERS = (
+    "The Reading Agency",
+    "Booktrust",
+    "National Literacy Trust",
+    "Arts Council England",
+    "The School Library Association",
+    "CILIP Youth Libraries Group",
+    "CILIP School Libraries Group",
+    "Inclusive Minds",
+)
+
+
+def load_national_partners() -> int:
+    """Add the Promise's national partners that are missing; safe to run again."""
+    known = set(db.session.execute(select(Partner.name)).scalars())
+    missing = [name for name in NATIONAL_PARTNERS if name not in known]
+    db.session.add_all(Partner(name=name, kind=PartnerKind.NATIONAL) for name in missing)
+    db.session.commit()
+    return len(missing)
 
 
 DEMO_PASSWORD = "demo-password"

@@ -12,8 +12,21 @@ from app.auth.services import create_account
 from app.config import database_url
 from app.extensions import db
 from app.ideas.services import approve_idea, propose_idea
-from app.models import Consultation, Idea, LibraryService, Phase, Role, User
-from app.seed import load_outcome_frameworks
+from app.models import (
+    CodesignService,
+    Consultation,
+    Idea,
+    IdeaStatus,
+    IdeaStatusChange,
+    LibraryService,
+    Phase,
+    Role,
+    ServiceStatus,
+    ServiceStatusChange,
+    StaffMembership,
+    User,
+)
+from app.seed import load_national_partners, load_outcome_frameworks
 
 PASSWORD = "correct-horse"
 # Every database test runs on SQLite, and again on PostgreSQL when its URL is given.
@@ -57,6 +70,7 @@ def app(database_uri):
     with app.app_context():
         db.create_all()
         load_outcome_frameworks()
+        load_national_partners()
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -84,11 +98,30 @@ class Factory:
         self.counter += 1
         return self.counter
 
-    def user(self, role: Role = Role.YOUNG_PERSON, username: str | None = None) -> User:
-        """An account with the test password."""
+    def user(
+        self,
+        role: Role = Role.YOUNG_PERSON,
+        username: str | None = None,
+        member_of: list[LibraryService] = (),
+    ) -> User:
+        """An account with the test password; staff belong to the library services given."""
         name = username or f"{role.value[:5]}_{self._next()}"
         band = "14-16" if role == Role.YOUNG_PERSON else None
-        return create_account(name, PASSWORD, age_band=band, role=role)
+        user = create_account(name, PASSWORD, age_band=band, role=role)
+        db.session.add_all(StaffMembership(user_id=user.id, library_service=s) for s in member_of)
+        db.session.commit()
+        return user
+
+    def staff(self, *library_services: LibraryService, username: str | None = None) -> User:
+        """A member of staff who belongs to the library services given."""
+        return self.user(Role.STAFF, username=username, member_of=list(library_services))
+
+    def library_service(self, name: str | None = None) -> LibraryService:
+        """A library service of its own."""
+        service = LibraryService(name=name or f"Library service {self._next()}")
+        db.session.add(service)
+        db.session.commit()
+        return service
 
     def consultation(self, phase: Phase = Phase.PROPOSALS_OPEN, **values) -> Consultation:
         """A consultation, in a library service of its own unless one is given."""
@@ -117,10 +150,52 @@ class Factory:
             "More comfy chairs and a games night.",
         )
         if published:
-            approve_idea(idea, self.user(Role.STAFF))
+            approve_idea(idea, self.staff(consultation.library_service))
         consultation.phase = Phase.VOTING_OPEN if created and published else phase
         db.session.commit()
         return idea
+
+    def accepted_idea(self, consultation: Consultation | None = None, **values) -> Idea:
+        """A published idea staff have accepted, ready to become a co-designed service."""
+        idea = self.idea(consultation, **values)
+        self._set_status(idea, IdeaStatus.ACCEPTED)
+        return idea
+
+    def _set_status(self, idea: Idea, status: IdeaStatus) -> None:
+        """Move an idea straight to a status, with the step in its history."""
+        db.session.add(IdeaStatusChange(idea=idea, from_status=idea.status, to_status=status))
+        idea.status = status
+        db.session.commit()
+
+    def codesign_service(
+        self, *ideas: Idea, status: ServiceStatus = ServiceStatus.CODESIGNING, **values
+    ) -> CodesignService:
+        """A co-designed service built straight in the database from accepted ideas.
+
+        With no ideas, one accepted idea of its own; the Quality Leader is staff of its
+        library service.
+        """
+        ideas = ideas or (self.accepted_idea(),)
+        library_service = ideas[0].consultation.library_service
+        values.setdefault("quality_leader", self.staff(library_service))
+        service = CodesignService(
+            library_service=library_service,
+            name=values.pop("name", f"Service {self._next()}"),
+            summary=values.pop("summary", "A homework club on Tuesdays, planned with you."),
+            need="Somewhere to do homework after school.",
+            age_bands=["11-13", "14-16"],
+            beneficiary_groups=["young_people"],
+            status=status,
+            **values,
+        )
+        db.session.add(service)
+        db.session.add(ServiceStatusChange(service=service, to_status=status, message="Started."))
+        db.session.flush()
+        for idea in ideas:
+            idea.codesign_service_id = service.id
+            self._set_status(idea, IdeaStatus.IN_CODESIGN)
+        db.session.commit()
+        return service
 
 
 @pytest.fixture

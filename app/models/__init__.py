@@ -1,10 +1,31 @@
 """Typed SQLAlchemy models, one module per part of the domain."""
 
 from app.models.audit import AuditEntry, AuditLogIsAppendOnly
+from app.models.codesign import (
+    BeneficiaryGroup,
+    CodesignService,
+    CodesignSession,
+    CodesignVolunteer,
+    Partner,
+    PartnerKind,
+    ServiceOutcomeLink,
+    ServiceStatus,
+    ServiceStatusChange,
+    StaffSkill,
+    VolunteerStatus,
+)
 from app.models.consultations import Consultation, Phase
 from app.models.ideas import PUBLIC_STATUSES, Idea, IdeaStatus, IdeaStatusChange, Vote
-from app.models.library import Branch, LibraryService
+from app.models.library import Branch, LibraryService, StaffMembership
 from app.models.outcomes import Outcome, OutcomeFramework, OutcomeGroup, OutcomeLink
+from app.models.reviews import (
+    QlpRating,
+    QlpReview,
+    QlpReviewResponse,
+    Rating,
+    Recommendation,
+    SignedReviewIsReadOnly,
+)
 from app.models.types import utcnow
 from app.models.users import AGE_BANDS, Role, User
 
@@ -13,7 +34,11 @@ __all__ = [
     "PUBLIC_STATUSES",
     "AuditEntry",
     "AuditLogIsAppendOnly",
+    "BeneficiaryGroup",
     "Branch",
+    "CodesignService",
+    "CodesignSession",
+    "CodesignVolunteer",
     "Consultation",
     "Idea",
     "IdeaStatus",
@@ -23,9 +48,23 @@ __all__ = [
     "OutcomeFramework",
     "OutcomeGroup",
     "OutcomeLink",
+    "Partner",
+    "PartnerKind",
     "Phase",
+    "QlpRating",
+    "QlpReview",
+    "QlpReviewResponse",
+    "Rating",
+    "Recommendation",
     "Role",
+    "ServiceOutcomeLink",
+    "ServiceStatus",
+    "ServiceStatusChange",
+    "SignedReviewIsReadOnly",
+    "StaffMembership",
+    "StaffSkill",
     "User",
     "Vote",
+    "VolunteerStatus",
     "utcnow",
 ]

@@ -65,6 +65,10 @@ class Idea(db.Model):
     )
     # Kept exact by the vote services, in the same transaction as the vote row.
     vote_count: Mapped[int] = mapped_column(default=0)
+    # The co-designed service this idea became, once staff start one from it.
+    codesign_service_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("codesign_services.id"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -75,6 +79,9 @@ class Idea(db.Model):
     )
     outcome_links: Mapped[list["OutcomeLink"]] = relationship(  # noqa: F821
         back_populates="idea", order_by="OutcomeLink.id"
+    )
+    codesign_service: Mapped["CodesignService | None"] = relationship(  # noqa: F821
+        foreign_keys=[codesign_service_id]
     )
 
     @property

@@ -34,3 +34,19 @@ class Branch(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
 
     library_service: Mapped[LibraryService] = relationship(back_populates="branches")
+
+
+class StaffMembership(db.Model):
+    """A member of staff belongs to a library service, and acts only in the ones they belong to."""
+
+    __tablename__ = "staff_memberships"
+    __table_args__ = (sa.UniqueConstraint("user_id", "library_service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    library_service_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("library_services.id"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    library_service: Mapped[LibraryService] = relationship()
