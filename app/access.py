@@ -15,6 +15,10 @@ from app.web import is_htmx, local_path
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
 REVIEW_ROLES = (Role.QLP_REVIEWER, Role.STAFF, Role.ADMIN)
 ADMIN_ROLES = (Role.ADMIN,)
+# Co-designed services: staff work on them, QLP reviewers read them all.
+CODESIGN_ROLES = (Role.STAFF, Role.ADMIN, Role.QLP_REVIEWER)
+# Writing and signing QLP reviews.
+REVIEWER_ROLES = (Role.QLP_REVIEWER, Role.ADMIN)
 YOUNG_PERSON_ROLES = (Role.YOUNG_PERSON,)
 
 
@@ -92,4 +96,15 @@ def acts_in(user, library_service_id: int) -> bool:
 def require_member(library_service_id: int) -> None:
     """Refuse (403) the signed-in person unless they act for this library service."""
     if not acts_in(current_user, library_service_id):
+        abort(403)
+
+
+def reads_in(user, library_service_id: int) -> bool:
+    """True if `user` may read a library service's staff pages: QLP reviewers read them all."""
+    return user.role == Role.QLP_REVIEWER or acts_in(user, library_service_id)
+
+
+def require_reader(library_service_id: int) -> None:
+    """Refuse (403) the signed-in person unless they may read this library service's pages."""
+    if not reads_in(current_user, library_service_id):
         abort(403)
