@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.access import acts_in
 from app.audit import record
 from app.extensions import db
 from app.models import (
@@ -109,6 +110,8 @@ def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str =
     """Staff move an idea along its lifecycle, with a message the author can read."""
     if actor.role not in (Role.STAFF, Role.ADMIN):
         raise RuleError(_l("Only library staff can make that decision."))
+    if not acts_in(actor, idea.consultation.library_service_id):
+        raise RuleError(_l("Only staff of this idea's library service can make that decision."))
     if to_status not in STAFF_TRANSITIONS.get(idea.status, frozenset()):
         raise RuleError(_l("An idea cannot move from that status to that one."))
     message = message.strip()
