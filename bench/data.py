@@ -219,6 +219,12 @@ def _fill_people(cur, shape: Shape, password_hash: str, now: datetime) -> dict[s
             " created_at) VALUES (%s, %s, %s, %s, NULL, 'en', true, %s)",
             (staff_first + offset, username, password_hash, role, now - timedelta(days=390)),
         )
+    # Every member of staff belongs to the one library service.
+    cur.execute(
+        "INSERT INTO staff_memberships (user_id, library_service_id, created_at)"
+        " SELECT id, 1, %s FROM users WHERE role = 'staff'",
+        (now - timedelta(days=390),),
+    )
     return {
         "staff_first": staff_first,
         "reviewer": staff_first + shape.staff,

@@ -3,11 +3,24 @@
 import threading
 
 import pytest
+from sqlalchemy.orm import joinedload
 
+from app.admin.services import add_membership, remove_membership
 from app.auth.services import create_account
 from app.extensions import db
 from app.ideas.services import approve_idea, cast_vote, withdraw_vote
-from app.models import Idea, IdeaStatus, IdeaStatusChange, OutcomeLink, Phase, Role, User, Vote
+from app.models import (
+    AuditEntry,
+    Idea,
+    IdeaStatus,
+    IdeaStatusChange,
+    OutcomeLink,
+    Phase,
+    Role,
+    StaffMembership,
+    User,
+    Vote,
+)
 from app.moderation.services import link_outcome
 from app.rules import RuleError
 
@@ -97,8 +110,8 @@ def test_many_people_voting_at_once_are_all_counted(app, make):
 
 def test_staff_approving_the_same_idea_at_once_make_one_decision(app, make):
     """A double-clicked or doubly-sent approval publishes the idea once, in one history step."""
-    idea_id = make.idea(published=False).id
-    staff_id = make.user(Role.STAFF).id
+    idea = make.idea(published=False)
+    idea_id, staff_id = idea.id, make.staff(idea.consultation.library_service).id
     results = run_at_once(
         app, lambda staff, idea: approve_idea(idea, staff), [staff_id] * 6, idea_id
     )
@@ -114,8 +127,8 @@ def test_staff_approving_the_same_idea_at_once_make_one_decision(app, make):
 
 def test_staff_linking_the_same_outcome_at_once_make_one_link(app, make):
     """The same outcome link sent twice at once is stored once; the other is refused."""
-    idea_id = make.idea().id
-    staff_id = make.user(Role.STAFF).id
+    idea = make.idea()
+    idea_id, staff_id = idea.id, make.staff(idea.consultation.library_service).id
 
     def link(staff, idea):
         link_outcome(idea, "qlp.aim.c", staff, "Young people lead it.")
@@ -150,3 +163,44 @@ def test_votes_for_different_ideas_at_once_never_exceed_the_budget(app, make):
     results = run_together(app, [vote_for(idea.id) for idea in ideas])
     assert sorted(results) == ["done"] + ["refused"] * 5
     assert db.session.query(Vote).filter_by(user_id=voter_id).count() == 1
+
+
+def test_two_admins_adding_the_same_membership_at_once_add_it_once(app, make):
+    """The same member of staff added to the same library service at once: one row, one audit."""
+    admin_ids = [make.user(Role.ADMIN).id for _ in range(6)]
+    staff_id, service_id = make.staff().id, make.library_service().id
+
+    def adding(admin_id: int):
+        return (
+            lambda: (db.session.get(User, admin_id), db.session.get(User, staff_id)),
+            lambda loaded: add_membership(*loaded, service_id),
+        )
+
+    results = run_together(app, [adding(admin_id) for admin_id in admin_ids])
+    assert sorted(results) == ["done"] + ["refused"] * 5
+    assert db.session.query(StaffMembership).filter_by(user_id=staff_id).count() == 1
+    assert db.session.query(AuditEntry).filter_by(action="membership.add").count() == 1
+
+
+def test_two_admins_removing_the_same_membership_at_once_remove_it_once(app, make):
+    """Removed once and audited once; the others are told it was removed just now."""
+    admin_ids = [make.user(Role.ADMIN).id for _ in range(6)]
+    make.staff(make.library_service())
+    membership_id = db.session.query(StaffMembership).one().id
+
+    def removing(admin_id: int):
+        def load():
+            # Its library service is read before the others delete it, as the route does.
+            membership = db.session.get(
+                StaffMembership,
+                membership_id,
+                options=[joinedload(StaffMembership.library_service)],
+            )
+            return db.session.get(User, admin_id), membership
+
+        return load, lambda loaded: remove_membership(*loaded)
+
+    results = run_together(app, [removing(admin_id) for admin_id in admin_ids])
+    assert sorted(results) == ["done"] + ["refused"] * 5
+    assert db.session.query(StaffMembership).count() == 0
+    assert db.session.query(AuditEntry).filter_by(action="membership.remove").count() == 1

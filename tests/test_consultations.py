@@ -24,9 +24,9 @@ def library(app) -> LibraryService:
 
 
 @pytest.fixture
-def staff(make, login):
-    """A signed-in member of staff."""
-    return login(make.user(Role.STAFF))
+def staff(make, login, library):
+    """A signed-in member of staff of the library service."""
+    return login(make.staff(library))
 
 
 def details(library: LibraryService, **changes) -> dict:
@@ -69,7 +69,7 @@ def all_consultations() -> list[Consultation]:
 
 def test_a_new_consultation_starts_as_a_draft_and_is_audited(make, library):
     """Nobody but staff sees a new consultation until staff open it."""
-    actor = make.user(Role.STAFF)
+    actor = make.staff(library)
     consultation = services.save_consultation(actor, None, **details(library))
     assert consultation.phase == Phase.DRAFT
     assert not consultation.is_public
@@ -103,7 +103,7 @@ def test_a_new_consultation_starts_as_a_draft_and_is_audited(make, library):
 def test_inconsistent_consultations_are_refused(make, library, changes, message):
     """Each rule refuses with its own message and stores nothing."""
     with pytest.raises(RuleError) as refused:
-        services.save_consultation(make.user(Role.STAFF), None, **details(library, **changes))
+        services.save_consultation(make.staff(library), None, **details(library, **changes))
     assert str(refused.value.message) == message
     assert all_consultations() == []
 
@@ -116,7 +116,7 @@ def test_a_branch_of_another_library_service_is_refused(make, library):
     db.session.commit()
     with pytest.raises(RuleError):
         services.save_consultation(
-            make.user(Role.STAFF), None, **details(library, branch_id=branch.id)
+            make.staff(library), None, **details(library, branch_id=branch.id)
         )
     assert all_consultations() == []
 
@@ -135,7 +135,7 @@ def test_changing_a_consultation_keeps_its_phase_and_ideas(make, library):
     consultation = idea.consultation
     phase = consultation.phase
     services.save_consultation(
-        make.user(Role.STAFF),
+        make.staff(library, consultation.library_service),
         consultation,
         **details(library, question="A clearer question?", vote_budget=None),
     )
@@ -301,7 +301,8 @@ def test_a_time_whose_utc_falls_outside_the_calendar_gets_a_message():
         assert form.when.data == datetime(2027, 7, 1, 7, 0, tzinfo=UTC)
 
 
-def test_with_no_library_service_the_form_says_who_adds_one(client, staff):
+def test_with_no_library_service_the_form_says_who_adds_one(client, make, login):
     """A fresh installation explains why there is nothing to choose."""
+    login(make.user(Role.ADMIN))
     page = client.get("/staff/consultations/new").get_data(as_text=True)
     assert "There are no library services yet. An admin adds them on the Admin page." in page

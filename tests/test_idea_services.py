@@ -58,7 +58,7 @@ def test_empty_or_overlong_idea_is_refused(make, title, description):
 def test_staff_transitions_follow_the_lifecycle(make, start):
     """From each status, staff may make exactly the moves the lifecycle lists, and nothing else."""
     idea = make.idea(published=False)
-    staff = make.user(Role.STAFF)
+    staff = make.staff(idea.consultation.library_service)
     for target in IdeaStatus:
         idea.status = start
         db.session.commit()
@@ -76,7 +76,7 @@ def test_staff_transitions_follow_the_lifecycle(make, start):
 def test_lifecycle_reaches_delivered_from_pending(make):
     """The happy path: pending, published, considered, accepted, co-designed, delivered."""
     idea = make.idea(published=False)
-    staff = make.user(Role.STAFF)
+    staff = make.staff(idea.consultation.library_service)
     path = [S.PUBLISHED, S.UNDER_CONSIDERATION, S.ACCEPTED, S.IN_CODESIGN, S.DELIVERED]
     for status in path:
         change_status(idea, staff, status)
@@ -88,7 +88,7 @@ def test_disappointing_decision_needs_a_message(make, target):
     """Rejecting, asking for changes or hiding must tell the young person why."""
     idea = make.idea(published=False)
     with pytest.raises(RuleError):
-        change_status(idea, make.user(Role.STAFF), target, "   ")
+        change_status(idea, make.staff(idea.consultation.library_service), target, "   ")
     assert idea.status == S.PENDING
 
 
@@ -103,7 +103,8 @@ def test_young_person_cannot_make_staff_decisions(make):
 def test_status_change_records_message_for_the_author(make):
     """The young person can read the message staff left with a decision."""
     idea = make.idea(published=False)
-    change_status(idea, make.user(Role.STAFF), S.CHANGES_REQUESTED, "Please remove your surname.")
+    staff = make.staff(idea.consultation.library_service)
+    change_status(idea, staff, S.CHANGES_REQUESTED, "Please remove your surname.")
     change = db.session.query(IdeaStatusChange).filter_by(idea_id=idea.id).all()[-1]
     assert change.message == "Please remove your surname."
 
@@ -111,7 +112,8 @@ def test_status_change_records_message_for_the_author(make):
 def test_author_can_resubmit_after_changes_requested(make):
     """Edited ideas go back to the queue as pending."""
     idea = make.idea(published=False)
-    change_status(idea, make.user(Role.STAFF), S.CHANGES_REQUESTED, "Say a bit more please.")
+    staff = make.staff(idea.consultation.library_service)
+    change_status(idea, staff, S.CHANGES_REQUESTED, "Say a bit more please.")
     services.resubmit_idea(idea, idea.author, "Board games", "Board games on Saturday mornings.")
     assert idea.status == S.PENDING
     assert idea.description == "Board games on Saturday mornings."
@@ -247,7 +249,7 @@ def test_vote_for_an_idea_later_hidden_returns_to_the_budget(make):
     cast_vote(voter, first)
     with pytest.raises(RuleError):
         cast_vote(voter, second)
-    change_status(first, make.user(Role.STAFF), S.HIDDEN, "It named a teacher.")
+    change_status(first, make.staff(consultation.library_service), S.HIDDEN, "It named a teacher.")
     assert services.votes_left(voter, consultation) == 1
     cast_vote(voter, second)
     assert services.votes_left(voter, consultation) == 0

@@ -3,16 +3,22 @@
 import pytest
 
 from app.extensions import db
-from app.models import AuditEntry, AuditLogIsAppendOnly, IdeaStatus, OutcomeLink, Phase, Role
+from app.models import AuditEntry, AuditLogIsAppendOnly, IdeaStatus, OutcomeLink, Phase
 from app.moderation import services
 from app.rules import RuleError
 from tests.conftest import csrf_token
 
 
 @pytest.fixture
-def staff(make, login):
-    """A signed-in member of staff."""
-    return login(make.user(Role.STAFF))
+def consultation(make):
+    """A consultation open for ideas, in a library service of its own."""
+    return make.consultation()
+
+
+@pytest.fixture
+def staff(make, login, consultation):
+    """A signed-in member of staff of the consultation's library service."""
+    return login(make.staff(consultation.library_service))
 
 
 def decide(client, idea, decision, message=""):
@@ -35,17 +41,17 @@ def link(client, idea, code, rationale="Young people shaped it."):
     )
 
 
-def test_pending_idea_appears_in_the_queue(client, make, staff):
+def test_pending_idea_appears_in_the_queue(client, make, consultation, staff):
     """The queue shows ideas waiting for a decision."""
-    idea = make.idea(published=False, title="Homework help club")
+    idea = make.idea(consultation, published=False, title="Homework help club")
     assert "Homework help club" in client.get("/staff/").get_data(as_text=True)
     decide(client, idea, "published")
     assert "Nothing is waiting" in client.get("/staff/").get_data(as_text=True)
 
 
-def test_approving_publishes_and_is_audited(client, make, staff):
+def test_approving_publishes_and_is_audited(client, make, consultation, staff):
     """Approve moves the idea to published and writes an audit entry."""
-    idea = make.idea(published=False)
+    idea = make.idea(consultation, published=False)
     response = decide(client, idea, "published", "Great idea!")
     assert response.status_code == 303
     db.session.refresh(idea)
@@ -55,9 +61,11 @@ def test_approving_publishes_and_is_audited(client, make, staff):
     assert entry.detail == {"previous": "pending", "to": "published"}
 
 
-def test_request_changes_message_is_shown_to_the_young_person(client, make, staff, login):
+def test_request_changes_message_is_shown_to_the_young_person(
+    client, make, consultation, staff, login
+):
     """The young person reads staff's message on their idea and under My ideas."""
-    idea = make.idea(published=False)
+    idea = make.idea(consultation, published=False)
     decide(client, idea, "changes_requested", "Please take out the name of your school.")
     client.post("/sign-out", data={"csrf_token": csrf_token(client)})
     login(idea.author)
@@ -67,9 +75,11 @@ def test_request_changes_message_is_shown_to_the_young_person(client, make, staf
         assert "Changes asked for" in html
 
 
-def test_rejecting_without_a_message_is_refused_and_changes_nothing(client, make, staff):
+def test_rejecting_without_a_message_is_refused_and_changes_nothing(
+    client, make, consultation, staff
+):
     """A rejection needs a reason; the form explains and the idea stays pending."""
-    idea = make.idea(published=False)
+    idea = make.idea(consultation, published=False)
     response = decide(client, idea, "rejected")
     assert response.status_code == 400
     assert "Please write a message" in response.get_data(as_text=True)
@@ -78,18 +88,18 @@ def test_rejecting_without_a_message_is_refused_and_changes_nothing(client, make
     assert db.session.query(AuditEntry).count() == 0
 
 
-def test_decision_not_allowed_from_current_status_is_refused(client, make, staff):
+def test_decision_not_allowed_from_current_status_is_refused(client, make, consultation, staff):
     """A pending idea cannot jump straight to delivered."""
-    idea = make.idea(published=False)
+    idea = make.idea(consultation, published=False)
     response = decide(client, idea, "delivered")
     assert response.status_code == 400
     db.session.refresh(idea)
     assert idea.status == IdeaStatus.PENDING
 
 
-def test_linking_outcomes_shows_them_on_the_idea_page(client, make, staff):
+def test_linking_outcomes_shows_them_on_the_idea_page(client, make, consultation, staff):
     """Links to a QLP aim and a Promise outcome appear, with the reason, on the public page."""
-    idea = make.idea()
+    idea = make.idea(consultation)
     assert link(client, idea, "qlp.aim.c", "Designed with the youth forum.").status_code == 303
     assert link(client, idea, "promise.vision.5").status_code == 303
     html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
@@ -107,10 +117,10 @@ def test_linking_outcomes_shows_them_on_the_idea_page(client, make, staff):
     ],
 )
 def test_bad_outcome_link_gets_a_message_and_stores_nothing(
-    client, make, staff, code, rationale, message
+    client, make, consultation, staff, code, rationale, message
 ):
     """Unknown outcomes, missing or overlong reasons are refused with a clear message."""
-    idea = make.idea()
+    idea = make.idea(consultation)
     response = link(client, idea, code, rationale)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -119,7 +129,8 @@ def test_bad_outcome_link_gets_a_message_and_stores_nothing(
 
 def test_same_outcome_cannot_be_linked_twice(make):
     """Each outcome is linked to an idea at most once."""
-    idea, staff = make.idea(), make.user(Role.STAFF)
+    idea = make.idea()
+    staff = make.staff(idea.consultation.library_service)
     services.link_outcome(idea, "qlp.outcome.a", staff, "Empowers young people.")
     with pytest.raises(RuleError):
         services.link_outcome(idea, "qlp.outcome.a", staff, "Again.")
@@ -130,12 +141,14 @@ def test_pending_ideas_cannot_be_linked(make):
     """Only ideas that passed moderation are linked to outcomes."""
     idea = make.idea(published=False)
     with pytest.raises(RuleError):
-        services.link_outcome(idea, "qlp.aim.a", make.user(Role.STAFF), "Because.")
+        services.link_outcome(
+            idea, "qlp.aim.a", make.staff(idea.consultation.library_service), "Because."
+        )
 
 
-def test_removing_a_link_keeps_its_record_in_the_audit_log(client, make, staff):
+def test_removing_a_link_keeps_its_record_in_the_audit_log(client, make, consultation, staff):
     """Unlinking deletes the link but the audit log remembers what it said."""
-    idea = make.idea()
+    idea = make.idea(consultation)
     link(client, idea, "qlp.aim.b", "Staff learn new skills.")
     outcome_link = db.session.query(OutcomeLink).one()
     response = client.post(
@@ -149,7 +162,8 @@ def test_removing_a_link_keeps_its_record_in_the_audit_log(client, make, staff):
 
 def test_audit_entries_cannot_be_changed_or_deleted(make):
     """The audit log is append-only."""
-    idea, staff = make.idea(), make.user(Role.STAFF)
+    idea = make.idea()
+    staff = make.staff(idea.consultation.library_service)
     services.link_outcome(idea, "qlp.aim.a", staff, "Mainstreams youth services.")
     entry = db.session.query(AuditEntry).filter_by(action="outcome.link").one()
     entry.action = "something.else"
@@ -163,9 +177,8 @@ def test_audit_entries_cannot_be_changed_or_deleted(make):
     assert db.session.get(AuditEntry, entry.id).action == "outcome.link"
 
 
-def test_staff_move_a_consultation_to_voting(client, make, staff):
+def test_staff_move_a_consultation_to_voting(client, consultation, staff):
     """The phase form moves a consultation on, and the change is audited."""
-    consultation = make.consultation()
     response = client.post(
         f"/staff/consultations/{consultation.id}/phase",
         data={"csrf_token": csrf_token(client), f"c{consultation.id}-phase": "voting_open"},
@@ -176,9 +189,8 @@ def test_staff_move_a_consultation_to_voting(client, make, staff):
     assert db.session.query(AuditEntry).filter_by(action="consultation.phase").count() == 1
 
 
-def test_unknown_phase_changes_nothing(client, make, staff):
+def test_unknown_phase_changes_nothing(client, consultation, staff):
     """A made-up phase is refused with a message."""
-    consultation = make.consultation()
     client.post(
         f"/staff/consultations/{consultation.id}/phase",
         data={"csrf_token": csrf_token(client), f"c{consultation.id}-phase": "party"},

@@ -17,7 +17,7 @@ TITLE = re.compile(r'<h3><a href="/ideas/\d+">([^<]+)</a></h3>')
 def crowded(make):
     """A consultation open for votes with 45 published ideas, Idea 1 to Idea 45."""
     consultation = make.consultation(Phase.PROPOSALS_OPEN)
-    staff = make.user(Role.STAFF)
+    staff = make.staff(consultation.library_service)
     author = make.user()
     from app.ideas.services import approve_idea, propose_idea
 
@@ -83,9 +83,10 @@ def test_a_newly_published_idea_does_not_repeat_one_already_shown(make):
     consultation = make.consultation()
     for _ in range(25):
         make.idea(consultation)
-    first = public_ideas_with_link_counts()
+    staff = make.staff(consultation.library_service)
+    first = public_ideas_with_link_counts(staff)
     make.idea(consultation)  # newest, so first in this list
-    second = public_ideas_with_link_counts(Cursor(decode_cursor(first.next_cursor)))
+    second = public_ideas_with_link_counts(staff, Cursor(decode_cursor(first.next_cursor)))
     shown = [idea.id for idea, _links in first.items + second.items]
     assert len(shown) == len(set(shown)) == 25
 

@@ -1,47 +1,92 @@
-"""Who may open which page: one table of roles against routes."""
+"""Who may open which page: one table of roles against routes.
+
+STAFF belong to the library service of the idea and consultation in the table; OTHER_STAFF
+belong to another library service, so they may use the staff pages but see and act on nothing
+of this one.
+"""
 
 import pytest
 
-from app.models import Role
+from app.extensions import db
+from app.models import Outcome, OutcomeLink, Role, StaffMembership
 from tests.conftest import csrf_token
 
 ANON, YOUNG, STAFF, REVIEWER, ADMIN = "anonymous", *Role
+OTHER_STAFF = "other_staff"
+
+
+def only_admins(admin: int) -> dict:
+    """An admin page or action: everyone else refused, anonymous people sent to sign in."""
+    return {
+        ANON: 302,
+        YOUNG: 403,
+        STAFF: 403,
+        OTHER_STAFF: 403,
+        REVIEWER: 403,
+        ADMIN: admin,
+    }
+
+
+def staff_of_this_service(member: int, other_staff: int = 403) -> dict:
+    """A staff page or action on this library service's idea or consultation."""
+    return {
+        ANON: 302,
+        YOUNG: 403,
+        STAFF: member,
+        OTHER_STAFF: other_staff,
+        REVIEWER: 403,
+        ADMIN: member,
+    }
+
 
 # (path, {who: expected status}); 302 means sent to sign in.
 PAGES = [
-    ("/", {ANON: 200, YOUNG: 200, STAFF: 200, REVIEWER: 200, ADMIN: 200}),
-    ("/outcomes", {ANON: 200, YOUNG: 200, STAFF: 200, REVIEWER: 200, ADMIN: 200}),
-    ("/my-ideas", {ANON: 302, YOUNG: 200, STAFF: 403, REVIEWER: 403, ADMIN: 403}),
-    ("/consultations/{c}/propose", {ANON: 302, YOUNG: 200, STAFF: 403, REVIEWER: 403, ADMIN: 403}),
-    ("/staff/", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
-    ("/staff/ideas/{i}", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
-    ("/staff/consultations", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
-    ("/staff/consultations/new", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200}),
+    ("/", {ANON: 200, YOUNG: 200, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200}),
+    ("/outcomes", {ANON: 200, YOUNG: 200, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200}),
     (
-        "/staff/consultations/{c}/edit",
-        {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 403, ADMIN: 200},
+        "/my-ideas",
+        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
     ),
-    ("/review/", {ANON: 302, YOUNG: 403, STAFF: 200, REVIEWER: 200, ADMIN: 200}),
-    ("/admin/", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 200}),
+    (
+        "/consultations/{c}/propose",
+        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
+    ),
+    # Lists: staff of another library service get them, without this service's ideas.
+    ("/staff/", staff_of_this_service(200, other_staff=200)),
+    ("/staff/pending", staff_of_this_service(200, other_staff=200)),
+    ("/staff/published", staff_of_this_service(200, other_staff=200)),
+    ("/staff/ideas/{i}", staff_of_this_service(200)),
+    ("/staff/consultations", staff_of_this_service(200, other_staff=200)),
+    ("/staff/consultations/new", staff_of_this_service(200, other_staff=200)),
+    ("/staff/consultations/{c}/edit", staff_of_this_service(200)),
+    (
+        "/review/",
+        {ANON: 302, YOUNG: 403, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200},
+    ),
+    ("/admin/", only_admins(200)),
+    ("/admin/accounts", only_admins(200)),
+    ("/admin/users/{s}/memberships", only_admins(200)),
 ]
 # State changes: (path, {who: expected status}) for a POST with a valid CSRF token.
 ACTIONS = [
-    ("/ideas/{i}/vote", {ANON: 302, YOUNG: 303, STAFF: 403, REVIEWER: 403, ADMIN: 403}),
-    ("/staff/ideas/{i}/decision", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
-    ("/staff/ideas/{i}/outcomes", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
-    ("/staff/consultations/new", {ANON: 302, YOUNG: 403, STAFF: 400, REVIEWER: 403, ADMIN: 400}),
+    (
+        "/ideas/{i}/vote",
+        {ANON: 302, YOUNG: 303, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
+    ),
+    ("/staff/ideas/{i}/decision", staff_of_this_service(400)),
+    ("/staff/ideas/{i}/outcomes", staff_of_this_service(400)),
+    ("/staff/outcome-links/{l}/remove", staff_of_this_service(303)),
+    # Staff of another library service may put a question, in their own library service.
+    ("/staff/consultations/new", staff_of_this_service(400, other_staff=400)),
     # Fields left out of a POST keep their values, so this saves the consultation unchanged.
-    (
-        "/staff/consultations/{c}/edit",
-        {ANON: 302, YOUNG: 403, STAFF: 303, REVIEWER: 403, ADMIN: 303},
-    ),
-    (
-        "/staff/consultations/{c}/phase",
-        {ANON: 302, YOUNG: 403, STAFF: 303, REVIEWER: 403, ADMIN: 303},
-    ),
-    ("/admin/library-services", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 400}),
-    ("/admin/branches", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 400}),
-    ("/admin/users/{u}/role", {ANON: 302, YOUNG: 403, STAFF: 403, REVIEWER: 403, ADMIN: 303}),
+    ("/staff/consultations/{c}/edit", staff_of_this_service(303)),
+    ("/staff/consultations/{c}/phase", staff_of_this_service(303)),
+    ("/admin/library-services", only_admins(400)),
+    ("/admin/branches", only_admins(400)),
+    ("/admin/users/{u}/role", only_admins(303)),
+    # No library service chosen: the form says so.
+    ("/admin/users/{s}/memberships", only_admins(400)),
+    ("/admin/memberships/{m}/remove", only_admins(303)),
 ]
 
 
@@ -54,16 +99,42 @@ def _cases(table) -> list:
     ]
 
 
+@pytest.mark.parametrize("table", [PAGES, ACTIONS], ids=["pages", "actions"])
+def test_every_row_of_the_table_says_what_each_kind_of_person_gets(table):
+    """No cell is left out, so no role or route goes untested."""
+    for path, expected in table:
+        assert set(expected) == {ANON, OTHER_STAFF, *Role}, path
+
+
 @pytest.fixture
 def world(make, login):
-    """An idea in an open consultation, and a function to sign in as each kind of person."""
+    """An idea in an open consultation, with an outcome link and a member of staff of its
+    library service, and a function to sign in as each kind of person."""
     idea = make.idea()  # published, in a consultation open for votes
+    library_service = idea.consultation.library_service
     target_user = make.user()
+    member = make.staff(library_service)
+    outcome = db.session.query(Outcome).filter_by(code="qlp.aim.c").one()
+    link = OutcomeLink(idea=idea, outcome=outcome, linked_by=member, rationale="Youth-led.")
+    db.session.add(link)
+    db.session.commit()
+    membership = db.session.query(StaffMembership).filter_by(user_id=member.id).one()
 
     def as_(who):
-        if who != ANON:
+        if who == STAFF:
+            login(make.staff(library_service))
+        elif who == OTHER_STAFF:
+            login(make.staff(make.library_service()))
+        elif who != ANON:
             login(make.user(who))
-        return {"c": idea.consultation_id, "i": idea.id, "u": target_user.id}
+        return {
+            "c": idea.consultation_id,
+            "i": idea.id,
+            "u": target_user.id,
+            "s": member.id,
+            "l": link.id,
+            "m": membership.id,
+        }
 
     return as_
 

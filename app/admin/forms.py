@@ -46,3 +46,12 @@ class BranchForm(FlaskForm):
         render_kw={"maxlength": NAME_MAX},
     )
     submit = SubmitField(_l("Add library"))
+
+
+class MembershipForm(FlaskForm):
+    """Add a member of staff to a library service, so they act in it."""
+
+    library_service = SelectField(
+        _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
+    )
+    submit = SubmitField(_l("Add to this library service"))

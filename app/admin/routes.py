@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import bp, services
-from app.admin.forms import BranchForm, LibraryServiceForm, RoleForm
+from app.admin.forms import BranchForm, LibraryServiceForm, MembershipForm, RoleForm
 from app.extensions import db
 from app.fields import library_service_choices
-from app.models import LibraryService, User
+from app.models import LibraryService, Role, StaffMembership, User
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
-from app.web import local_path, render, render_listing
+from app.web import after_post, is_htmx, local_path, render, render_listing
 
 
 def _branch_form(library_services: list[LibraryService], **kwargs) -> BranchForm:
@@ -36,11 +36,20 @@ def _library_services(cursor: Cursor | None) -> Listing:
 
 
 def _accounts(search: str, cursor: Cursor | None) -> Listing:
-    """Accounts by pseudonym, or those starting with `search`, a page at a time, with forms."""
-    page = services.find_accounts(search, cursor).map(
+    """Accounts by pseudonym, or those starting with `search`, a page at a time, with forms.
+
+    Each comes as (account, its role form, the names of the library services it belongs to),
+    the names read for the whole page at once.
+    """
+    page = services.find_accounts(search, cursor)
+    names = services.library_service_names_by_user(
+        [user.id for user in page.items if user.role == Role.STAFF]
+    )
+    page = page.map(
         lambda user: (
             user,
             RoleForm(prefix=f"u{user.id}", role=user.role, active=user.active, formdata=None),
+            names.get(user.id, []),
         )
     )
     return Listing(
@@ -143,3 +152,102 @@ def set_role(user_id: int):
         except RuleError as error:
             flash(error.message)
     return redirect(local_path(request.form.get("next"), url_for("admin.index")), code=303)
+
+
+def _get_user(user_id: int) -> User:
+    """An account, or 404."""
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _membership_form(user: User, **kwargs) -> MembershipForm:
+    """The form to add `user` to a library service, offering those they are not in yet."""
+    form = MembershipForm(**kwargs)
+    form.library_service.choices = library_service_choices(services.library_services_to_join(user))
+    return form
+
+
+def _memberships(user: User, cursor: Cursor | None) -> Listing:
+    """The library services an account belongs to, by name, a page at a time."""
+    return Listing(
+        services.memberships_page(user, cursor),
+        id="memberships",
+        items="admin/_membership_items.html",
+        url=url_for("admin.memberships", user_id=user.id),
+        more_label=_("Show more library services"),
+        empty=_("%(name)s does not belong to any library service yet.", name=user.username),
+    )
+
+
+def _memberships_changed(user: User, message: str):
+    """Answer an add or a remove: the panel for htmx, or back to the page without JavaScript.
+
+    htmx announces `message` out of band; without JavaScript the page shows it once.
+    """
+    if not is_htmx():
+        flash(message)
+    return after_post(
+        url_for("admin.memberships", user_id=user.id),
+        "admin/_memberships.html",
+        user=user,
+        listing=_memberships(user, None),
+        form=_membership_form(user, formdata=None),
+        message=message,
+    )
+
+
+@bp.get("/users/<int:user_id>/memberships")
+def memberships(user_id: int):
+    """The library services a member of staff belongs to, with a way to add and remove them."""
+    user = _get_user(user_id)
+    return render_listing(
+        "admin/memberships.html",
+        _memberships(user, cursor_from_request()),
+        user=user,
+        form=_membership_form(user, formdata=None),
+    )
+
+
+@bp.post("/users/<int:user_id>/memberships")
+def add_membership(user_id: int):
+    """Add a member of staff to a library service."""
+    user = _get_user(user_id)
+    form = _membership_form(user)
+    if form.validate():
+        try:
+            membership = services.add_membership(current_user, user, form.library_service.data)
+        except RuleError as error:
+            form.library_service.errors.append(error.message)
+        else:
+            return _memberships_changed(
+                user,
+                _(
+                    "%(name)s now belongs to %(service)s.",
+                    name=user.username,
+                    service=membership.library_service.name,
+                ),
+            )
+    return render(
+        "admin/memberships.html",
+        "admin/_memberships.html",
+        user=user,
+        listing=_memberships(user, None),
+        form=form,
+        status=400,
+    )
+
+
+@bp.post("/memberships/<int:membership_id>/remove")
+def remove_membership(membership_id: int):
+    """Take a member of staff out of a library service."""
+    membership = db.session.get(StaffMembership, membership_id) or abort(404)
+    user = _get_user(membership.user_id)
+    service_name = membership.library_service.name
+    try:
+        services.remove_membership(current_user, membership)
+    except RuleError as error:
+        message = str(error.message)
+    else:
+        message = _(
+            "%(name)s no longer belongs to %(service)s.", name=user.username, service=service_name
+        )
+    return _memberships_changed(user, message)

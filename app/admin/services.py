@@ -1,13 +1,16 @@
-"""The rules for administration: library services, branches, roles and who may sign in."""
+"""The rules for administration: library services, branches, roles, who may sign in, and which
+library services each member of staff belongs to."""
+
+from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import String, func, select
+from sqlalchemy import String, delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app.audit import record
 from app.extensions import db
-from app.models import Branch, LibraryService, Role, User
+from app.models import Branch, LibraryService, Role, StaffMembership, User
 from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
 
@@ -104,4 +107,105 @@ def set_role(user: User, actor: User, role: Role, active: bool) -> None:
     previous = {"role": user.role.value, "active": user.active}
     user.role, user.active = role, active
     record(actor, "user.role", user, previous=previous, role=role.value, active=active)
+    db.session.commit()
+
+
+# --- Staff memberships: the library services a member of staff acts in ----------------------
+
+
+def memberships_page(user: User, cursor: Cursor | None = None) -> Page[StaffMembership]:
+    """A page of the library services `user` belongs to, by name, each with its service."""
+    return paginate(
+        select(StaffMembership)
+        .join(StaffMembership.library_service)
+        .where(StaffMembership.user_id == user.id)
+        .options(contains_eager(StaffMembership.library_service)),
+        [LibraryService.name],
+        cursor,
+    )
+
+
+def library_services_to_join(user: User) -> list[LibraryService]:
+    """The library services `user` does not belong to yet, by name: the choices to add.
+
+    Not paged: a choice list must offer every service, and there are a few, not thousands.
+    """
+    joined = select(StaffMembership.library_service_id).where(StaffMembership.user_id == user.id)
+    return list(
+        db.session.execute(
+            select(LibraryService)
+            .where(LibraryService.id.not_in(joined))
+            .order_by(LibraryService.name)
+        ).scalars()
+    )
+
+
+def library_service_names_by_user(user_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the library services each of these accounts belongs to, in one query."""
+    rows = db.session.execute(
+        select(StaffMembership.user_id, LibraryService.name)
+        .join(StaffMembership.library_service)
+        .where(StaffMembership.user_id.in_(user_ids))
+        .order_by(LibraryService.name)
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for user_id, name in rows:
+        names[user_id].append(name)
+    return dict(names)
+
+
+def add_membership(actor: User, user: User, library_service_id: int | None) -> StaffMembership:
+    """Make a member of staff belong to a library service, so they act in it.
+
+    Only staff accounts belong to library services: QLP reviewers read every one and admins
+    act in all of them. Belonging twice is refused, even when two admins add it at once.
+    """
+    _require_admin(actor)
+    if user.role != Role.STAFF:
+        raise RuleError(
+            _l(
+                "Only staff accounts belong to library services. QLP reviewers read every "
+                "library service and admins act in all of them."
+            )
+        )
+    service = db.session.get(LibraryService, library_service_id) if library_service_id else None
+    if service is None:
+        raise RuleError(_l("Please choose a library service from the list."))
+    duplicate = RuleError(
+        _l("%(name)s already belongs to %(service)s.", name=user.username, service=service.name)
+    )
+    already = db.session.execute(
+        select(StaffMembership.id).where(
+            StaffMembership.user_id == user.id, StaffMembership.library_service_id == service.id
+        )
+    ).first()
+    if already is not None:
+        raise duplicate
+    membership = StaffMembership(user_id=user.id, library_service=service)
+    db.session.add(membership)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the unique constraint: another admin added it just now
+        db.session.rollback()
+        raise duplicate from None
+    record(actor, "membership.add", user, library_service=service.name, membership=membership.id)
+    db.session.commit()
+    return membership
+
+
+def remove_membership(actor: User, membership: StaffMembership) -> None:
+    """Take a member of staff out of a library service; the audit log keeps that they were in.
+
+    Removing one that another admin removed just now is refused, and records nothing.
+    """
+    _require_admin(actor)
+    user = db.session.get(User, membership.user_id)
+    service_name, membership_id = membership.library_service.name, membership.id
+    removed = db.session.execute(
+        delete(StaffMembership).where(StaffMembership.id == membership_id)
+    ).rowcount
+    if removed != 1:
+        db.session.rollback()
+        raise RuleError(_l("That was removed just now."))
+    record(actor, "membership.remove", user, library_service=service_name, membership=membership_id)
     db.session.commit()

@@ -1,4 +1,8 @@
-"""Routes for staff: the queue, one idea's decisions and outcome links, consultation phases."""
+"""Routes for staff: the queue, one idea's decisions and outcome links, consultation phases.
+
+Staff see and act only in the library services they belong to: each route that loads one idea,
+outcome link or consultation answers 403 to anyone else (admins act everywhere).
+"""
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
@@ -8,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from app.admin.services import all_library_services
+from app.access import require_member
 from app.extensions import db
 from app.fields import library_service_choices
 from app.ideas.services import change_status, staff_next_statuses
@@ -21,16 +25,11 @@ from app.rules import RuleError
 from app.web import render, render_listing
 
 
-def _get(model, object_id: int):
-    """Load a row or answer 404."""
-    row = db.session.get(model, object_id)
-    if row is None:
-        abort(404)
-    return row
-
-
 def _get_idea(idea_id: int) -> Idea:
-    """The idea with everything its staff page shows, loaded in a fixed number of queries."""
+    """The idea with everything its staff page shows, loaded in a fixed number of queries.
+
+    404 if there is none; 403 unless the signed-in person acts in its library service.
+    """
     idea = db.session.execute(
         select(Idea)
         .where(Idea.id == idea_id)
@@ -44,7 +43,33 @@ def _get_idea(idea_id: int) -> Idea:
     ).scalar_one_or_none()
     if idea is None:
         abort(404)
+    require_member(idea.consultation.library_service_id)
     return idea
+
+
+def _get_outcome_link(link_id: int) -> OutcomeLink:
+    """An outcome link with its idea: 404 if none, 403 outside the person's library services."""
+    link = db.session.execute(
+        select(OutcomeLink)
+        .where(OutcomeLink.id == link_id)
+        .options(
+            joinedload(OutcomeLink.outcome),
+            joinedload(OutcomeLink.idea).joinedload(Idea.consultation),
+        )
+    ).scalar_one_or_none()
+    if link is None:
+        abort(404)
+    require_member(link.idea.consultation.library_service_id)
+    return link
+
+
+def _get_consultation(consultation_id: int) -> Consultation:
+    """A consultation: 404 if none, 403 outside the person's library services."""
+    consultation = db.session.get(Consultation, consultation_id)
+    if consultation is None:
+        abort(404)
+    require_member(consultation.library_service_id)
+    return consultation
 
 
 def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
@@ -77,7 +102,7 @@ def _idea_page(idea: Idea, decision: DecisionForm, link: OutcomeLinkForm, status
 def _pending(cursor: Cursor | None) -> Listing:
     """The ideas waiting for a decision, a page at a time."""
     return Listing(
-        services.moderation_queue(cursor),
+        services.moderation_queue(current_user, cursor),
         id="pending",
         items="moderation/_pending_items.html",
         url=url_for("moderation.pending"),
@@ -89,7 +114,7 @@ def _pending(cursor: Cursor | None) -> Listing:
 def _published(cursor: Cursor | None) -> Listing:
     """Published ideas with their outcome links, a page at a time."""
     return Listing(
-        services.public_ideas_with_link_counts(cursor),
+        services.public_ideas_with_link_counts(current_user, cursor),
         id="published",
         items="moderation/_published_items.html",
         url=url_for("moderation.published"),
@@ -105,7 +130,8 @@ def queue():
         "moderation/queue.html",
         pending=_pending(None),
         published=_published(None),
-        waiting=services.waiting_count(),
+        waiting=services.waiting_count(current_user),
+        no_membership=services.has_no_membership(current_user),
     )
 
 
@@ -115,14 +141,19 @@ def pending():
     return render_listing(
         "moderation/pending.html",
         _pending(cursor_from_request()),
-        waiting=services.waiting_count(),
+        waiting=services.waiting_count(current_user),
+        no_membership=services.has_no_membership(current_user),
     )
 
 
 @bp.route("/published")
 def published():
     """Every published idea, newest first, a page at a time, with its outcome links."""
-    return render_listing("moderation/published.html", _published(cursor_from_request()))
+    return render_listing(
+        "moderation/published.html",
+        _published(cursor_from_request()),
+        no_membership=services.has_no_membership(current_user),
+    )
 
 
 @bp.route("/ideas/<int:idea_id>")
@@ -169,17 +200,21 @@ def link_outcome(idea_id: int):
 @bp.route("/outcome-links/<int:link_id>/remove", methods=["POST"])
 def unlink_outcome(link_id: int):
     """Remove an outcome link."""
-    link = _get(OutcomeLink, link_id)
+    link = _get_outcome_link(link_id)
     idea_id = link.idea_id
-    services.unlink_outcome(link, current_user)
-    flash(_("Outcome link removed."))
+    try:
+        services.unlink_outcome(link, current_user)
+    except RuleError as error:
+        flash(error.message)
+    else:
+        flash(_("Outcome link removed."))
     return redirect(url_for("moderation.idea", idea_id=idea_id), code=303)
 
 
 @bp.route("/consultations")
 def consultations():
     """Every consultation and its phase, newest first, a page at a time."""
-    page = services.all_consultations(cursor_from_request()).map(
+    page = services.all_consultations(current_user, cursor_from_request()).map(
         lambda c: (c, PhaseForm(prefix=f"c{c.id}", phase=c.phase))
     )
     listing = Listing(
@@ -190,12 +225,19 @@ def consultations():
         more_label=_("Show more consultations"),
         empty=_("There are no consultations yet."),
     )
-    return render_listing("moderation/consultations.html", listing)
+    return render_listing(
+        "moderation/consultations.html",
+        listing,
+        no_membership=services.has_no_membership(current_user),
+    )
 
 
 def _consultation_form(consultation: Consultation | None) -> ConsultationForm:
-    """The consultation form, filled from the consultation (or for a new one), with choices."""
-    library_services = all_library_services()
+    """The consultation form, filled from the consultation (or for a new one), with choices.
+
+    The choices are the library services the signed-in person acts in, and their libraries.
+    """
+    library_services = services.library_services_of(current_user)
     if consultation is not None:
         form = ConsultationForm(
             library_service=consultation.library_service_id,
@@ -248,6 +290,7 @@ def _save_consultation(consultation: Consultation | None):
         "moderation/consultation_form.html",
         consultation=consultation,
         form=form,
+        no_membership=services.has_no_membership(current_user),
         status=400 if failed else 200,
     )
 
@@ -261,13 +304,13 @@ def new_consultation():
 @bp.route("/consultations/<int:consultation_id>/edit", methods=["GET", "POST"])
 def edit_consultation(consultation_id: int):
     """Change a consultation's question, place, times or vote budget."""
-    return _save_consultation(_get(Consultation, consultation_id))
+    return _save_consultation(_get_consultation(consultation_id))
 
 
 @bp.route("/consultations/<int:consultation_id>/phase", methods=["POST"])
 def set_phase(consultation_id: int):
     """Move a consultation to another phase."""
-    consultation = _get(Consultation, consultation_id)
+    consultation = _get_consultation(consultation_id)
     form = PhaseForm(prefix=f"c{consultation.id}")
     if not form.validate():
         flash(_("Please choose a phase from the list."))

@@ -1,13 +1,18 @@
-"""The rules for staff work: the queue, outcome links and consultations."""
+"""The rules for staff work: the queue, outcome links and consultations.
+
+Staff act only in the library services they belong to, and see only those services' ideas and
+consultations; admins act in all of them (`app.access`).
+"""
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
+from app.access import acts_in, member_library_service_ids
 from app.audit import record
 from app.extensions import db
 from app.models import (
@@ -39,40 +44,63 @@ def _require_staff(actor: User) -> None:
         raise RuleError(_l("Only library staff can do that."))
 
 
-def moderation_queue(cursor: Cursor | None = None) -> Page[Idea]:
-    """A page of ideas waiting for a decision, oldest first so nobody waits longest."""
-    return paginate(
-        select(Idea)
-        .where(Idea.status == IdeaStatus.PENDING)
-        .options(joinedload(Idea.author), joinedload(Idea.consultation)),
-        [Idea.id],
-        cursor,
+def _require_member(actor: User, library_service_id: int) -> None:
+    """Refuse anyone but admins and staff who belong to this library service."""
+    _require_staff(actor)
+    if not acts_in(actor, library_service_id):
+        raise RuleError(_l("Only staff of this library service can do that."))
+
+
+def has_no_membership(actor: User) -> bool:
+    """True for staff who belong to no library service yet, and so see empty lists."""
+    return actor.role == Role.STAFF and member_library_service_ids(actor) == frozenset()
+
+
+def _ideas_of_members(statement: Select, actor: User) -> Select:
+    """Narrow a query of ideas to those of the library services `actor` acts in."""
+    ids = member_library_service_ids(actor)
+    if ids is None:
+        return statement
+    return statement.join(Consultation, Idea.consultation_id == Consultation.id).where(
+        Consultation.library_service_id.in_(sorted(ids))
     )
 
 
-def waiting_count() -> int:
-    """How many ideas wait for a decision."""
-    return db.session.execute(
-        select(func.count(Idea.id)).where(Idea.status == IdeaStatus.PENDING)
-    ).scalar_one()
+def moderation_queue(actor: User, cursor: Cursor | None = None) -> Page[Idea]:
+    """A page of ideas waiting for a decision in `actor`'s library services, oldest first."""
+    statement = (
+        select(Idea)
+        .where(Idea.status == IdeaStatus.PENDING)
+        .options(joinedload(Idea.author), joinedload(Idea.consultation))
+    )
+    return paginate(_ideas_of_members(statement, actor), [Idea.id], cursor)
 
 
-def public_ideas_with_link_counts(cursor: Cursor | None = None) -> Page[tuple[Idea, int]]:
-    """A page of published (and later) ideas, newest first, each with its outcome links' count."""
+def waiting_count(actor: User) -> int:
+    """How many ideas wait for a decision in `actor`'s library services."""
+    statement = select(func.count(Idea.id)).where(Idea.status == IdeaStatus.PENDING)
+    return db.session.execute(_ideas_of_members(statement, actor)).scalar_one()
+
+
+def public_ideas_with_link_counts(
+    actor: User, cursor: Cursor | None = None
+) -> Page[tuple[Idea, int]]:
+    """A page of `actor`'s library services' published (and later) ideas, newest first.
+
+    Each comes with how many outcomes it is linked to.
+    """
     links = (
         select(func.count(OutcomeLink.id))
         .where(OutcomeLink.idea_id == Idea.id)
         .correlate(Idea)
         .scalar_subquery()
     )
-    return paginate(
+    statement = (
         select(Idea, links)
         .where(Idea.status.in_(PUBLIC_STATUSES))
-        .options(joinedload(Idea.consultation)),
-        [Idea.id],
-        cursor,
-        descending=True,
+        .options(joinedload(Idea.consultation))
     )
+    return paginate(_ideas_of_members(statement, actor), [Idea.id], cursor, descending=True)
 
 
 def outcome_choices() -> list[SelectChoice]:
@@ -86,8 +114,11 @@ def outcome_choices() -> list[SelectChoice]:
 
 
 def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> OutcomeLink:
-    """Link a public idea to an outcome, saying why; each outcome at most once per idea."""
-    _require_staff(actor)
+    """Link a public idea to an outcome, saying why; each outcome at most once per idea.
+
+    Only admins and staff of the idea's library service may.
+    """
+    _require_member(actor, idea.consultation.library_service_id)
     if not idea.is_public:
         raise RuleError(_l("Only published ideas can be linked to outcomes."))
     outcome = db.session.execute(
@@ -111,23 +142,41 @@ def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> 
 
 
 def unlink_outcome(link: OutcomeLink, actor: User) -> None:
-    """Remove an outcome link; the audit log keeps what it said."""
-    _require_staff(actor)
+    """Remove an outcome link; the audit log keeps what it said.
+
+    Only admins and staff of the idea's library service may.
+    """
+    _require_member(actor, link.idea.consultation.library_service_id)
     record(actor, "outcome.unlink", link.idea, outcome=link.outcome.code, rationale=link.rationale)
     db.session.delete(link)
     db.session.commit()
 
 
-def all_consultations(cursor: Cursor | None = None) -> Page[Consultation]:
-    """A page of every consultation, drafts included, newest first."""
-    return paginate(
-        select(Consultation).options(
-            joinedload(Consultation.library_service), joinedload(Consultation.branch)
-        ),
-        [Consultation.id],
-        cursor,
-        descending=True,
+def all_consultations(actor: User, cursor: Cursor | None = None) -> Page[Consultation]:
+    """A page of the consultations of `actor`'s library services, drafts included, newest first."""
+    statement = select(Consultation).options(
+        joinedload(Consultation.library_service), joinedload(Consultation.branch)
     )
+    ids = member_library_service_ids(actor)
+    if ids is not None:
+        statement = statement.where(Consultation.library_service_id.in_(sorted(ids)))
+    return paginate(statement, [Consultation.id], cursor, descending=True)
+
+
+def library_services_of(actor: User) -> list[LibraryService]:
+    """The library services `actor` acts in (all, for admins), by name, with their libraries.
+
+    The choices on the consultation form. Not paged: a choice list must offer every one.
+    """
+    statement = (
+        select(LibraryService)
+        .options(selectinload(LibraryService.branches))
+        .order_by(LibraryService.name)
+    )
+    ids = member_library_service_ids(actor)
+    if ids is not None:
+        statement = statement.where(LibraryService.id.in_(sorted(ids)))
+    return list(db.session.execute(statement).scalars())
 
 
 def save_consultation(
@@ -142,11 +191,18 @@ def save_consultation(
     closes_at: datetime | None,
     vote_budget: int | None,
 ) -> Consultation:
-    """Create a consultation (as a draft) or change one; refuses anything inconsistent."""
+    """Create a consultation (as a draft) or change one; refuses anything inconsistent.
+
+    Staff put questions, and change them, only in the library services they belong to.
+    """
     _require_staff(actor)
+    if consultation is not None:
+        _require_member(actor, consultation.library_service_id)
     service = db.session.get(LibraryService, library_service_id)
     if service is None:
         raise RuleError(_l("Please choose a library service from the list."))
+    if not acts_in(actor, service.id):
+        raise RuleError(_l("Please choose one of the library services you belong to."))
     branch = db.session.get(Branch, branch_id) if branch_id is not None else None
     if branch_id is not None and (branch is None or branch.library_service_id != service.id):
         raise RuleError(_l("Please choose a library of the library service you chose."))
@@ -187,8 +243,11 @@ def save_consultation(
 
 
 def set_phase(consultation: Consultation, actor: User, phase: Phase) -> None:
-    """Move a consultation to another phase (open for ideas, open for votes, closed...)."""
-    _require_staff(actor)
+    """Move a consultation to another phase (open for ideas, open for votes, closed...).
+
+    Only admins and staff of the consultation's library service may.
+    """
+    _require_member(actor, consultation.library_service_id)
     if consultation.phase == phase:
         raise RuleError(_l("The consultation is already in that phase."))
     previous = consultation.phase
