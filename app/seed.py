@@ -1,22 +1,42 @@
 """Data the platform starts with: the outcome frameworks, and demo content for trying it out."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    BeneficiaryGroup,
     Branch,
+    CodesignService,
+    CodesignSession,
+    CodesignVolunteer,
     Consultation,
+    Idea,
+    IdeaStatus,
+    IdeaStatusChange,
     LibraryService,
     Outcome,
     OutcomeFramework,
     OutcomeGroup,
+    OutcomeLink,
     Partner,
     PartnerKind,
     Phase,
+    QlpRating,
+    QlpReview,
+    QlpReviewResponse,
+    Rating,
+    Recommendation,
     Role,
+    ServiceOutcomeLink,
+    ServiceStatus,
+    ServiceStatusChange,
+    StaffMembership,
+    StaffSkill,
     User,
+    VolunteerStatus,
+    Vote,
     utcnow,
 )
 from app.outcome_frameworks import FRAMEWORKS
@@ -89,22 +109,179 @@ DEMO_PASSWORD = "demo-password"
 DEMO_ACCOUNTS = (
     ("sam_reads", Role.YOUNG_PERSON, "14-16"),
     ("robin_writes", Role.YOUNG_PERSON, "11-13"),
+    ("alex_draws", Role.YOUNG_PERSON, "17-19"),
     ("library_staff", Role.STAFF, None),
     ("qlp_reviewer", Role.QLP_REVIEWER, None),
     ("admin", Role.ADMIN, None),
 )
+DEMO_LIBRARY_SERVICE = "Riverside Libraries"
+DEMO_SERVICE = "Welcome Wednesdays"
+DEMO_LOCAL_PARTNER = "Riverside Refugee Youth Forum"
+DEMO_NATIONAL_PARTNER = "Inclusive Minds"
+
+# Each demo idea's outcome links: (outcome code, why), so no dashboard starts empty. None is
+# linked to QLP aim c, which the browser walk links its own new idea to and then counts.
+DEMO_IDEA_LINKS = {
+    "Gaming club on Friday evenings": (
+        ("promise.journey.6.3", "A regular club brings young people into the library together."),
+        ("qlp.aim.a", "A service young people really asked for, in normal opening hours."),
+    ),
+    "Quiet study booths": (
+        ("promise.offer.learning-digital", "Space for formal learning, with power for laptops."),
+        ("qlp.outcome.c", "Many young people have nowhere quiet to revise at home."),
+    ),
+    "Manga and comics corner": (
+        ("promise.vision.1", "Makes reading for pleasure irresistible for teenagers."),
+        ("promise.offer.reading", "A books and reading promotion young people chose."),
+    ),
+    "A welcome club for young people new to the country": (
+        ("promise.vision.5", "Young people new to the area design the club themselves."),
+        ("qlp.outcome.f", "Brings the refugee youth forum and the library together."),
+        ("qlp.outcome.a", "Young people lead the design, with partners supporting them."),
+        ("promise.journey.6.3", "Helps young people new to the area join in locally."),
+    ),
+    "Books in our own languages": (
+        ("promise.vision.3", "Inclusive and diverse books, in the languages young people read."),
+        ("qlp.aim.d", "Families and communities choose the books together."),
+        ("qlp.outcome.c", "Meets a need the library had not met for newly arrived families."),
+    ),
+}
+
+# The demo service's outcome links, confirmed by staff from its ideas' links.
+DEMO_SERVICE_LINKS = (
+    ("qlp.aim.c", "Designed with young refugees and asylum seekers and two partners."),
+    ("qlp.aim.d", "Sessions bring young people, parents and grandparents together."),
+    ("qlp.outcome.c", "A new service for young people the library had not reached."),
+    ("promise.vision.5", "Young people decide what the club does and volunteer in it."),
+)
+
+# The demo QLP review: (code, rating, evidence, sessions it points at, points at the skill).
+DEMO_RATINGS = (
+    (
+        "qlp.aim.a",
+        Rating.EMERGING,
+        "The club is in Central Library's timetable, but not yet in the library plan.",
+        (),
+        False,
+    ),
+    (
+        "qlp.aim.b",
+        Rating.EMERGING,
+        "The Quality Leader learned to run co-design sessions with young refugees.",
+        (),
+        True,
+    ),
+    (
+        "qlp.aim.c",
+        Rating.ESTABLISHED,
+        "Young people chose the day, the activities and the books in two sessions.",
+        (0, 1),
+        False,
+    ),
+    (
+        "qlp.aim.d",
+        Rating.EMERGING,
+        "The second session brought parents, grandparents and young people together.",
+        (1,),
+        False,
+    ),
+    (
+        "qlp.outcome.a",
+        Rating.ESTABLISHED,
+        "Young people lead the sessions; the forum and Inclusive Minds support them.",
+        (0, 1),
+        False,
+    ),
+    (
+        "qlp.outcome.b",
+        Rating.EMERGING,
+        "One new skill recorded with evidence; the wider team has not yet taken part.",
+        (),
+        True,
+    ),
+    (
+        "qlp.outcome.c",
+        Rating.EMERGING,
+        "Eleven young people new to the area came who had never used the library.",
+        (0,),
+        False,
+    ),
+    ("qlp.outcome.d", Rating.NOT_YET, "", (), False),
+    ("qlp.outcome.e", Rating.NOT_YET, "", (), False),
+    (
+        "qlp.outcome.f",
+        Rating.EMERGING,
+        "The refugee youth forum and a national partner now plan sessions with the library.",
+        (1,),
+        False,
+    ),
+)
+
+
+def _days_ago(days: int) -> datetime:
+    """A moment `days` before now, for demo history."""
+    return utcnow() - timedelta(days=days)
+
+
+def _outcomes() -> dict[str, Outcome]:
+    """Every outcome by code, loading the frameworks first if they are not there yet."""
+    if db.session.execute(select(Outcome.id).limit(1)).first() is None:
+        load_outcome_frameworks()
+    return {o.code: o for o in db.session.execute(select(Outcome)).scalars()}
+
+
+def _past_idea(
+    consultation: Consultation,
+    author: User,
+    staff: User,
+    title: str,
+    description: str,
+    steps: tuple[tuple[IdeaStatus, str, int], ...],
+) -> Idea:
+    """An idea written straight to the database, with its history (status, message, days ago)."""
+    idea = Idea(consultation=consultation, author=author, title=title, description=description)
+    db.session.add(idea)
+    previous = None
+    for status, message, days in steps:
+        db.session.add(
+            IdeaStatusChange(
+                idea=idea,
+                actor=author if status == IdeaStatus.PENDING else staff,
+                from_status=previous,
+                to_status=status,
+                message=message,
+                created_at=_days_ago(days),
+            )
+        )
+        previous = status
+    idea.status = previous
+    idea.created_at = _days_ago(steps[0][2])
+    return idea
+
+
+def _vote(idea: Idea, *voters: User) -> None:
+    """Votes for an idea, with its count kept exact."""
+    if idea.id is None:
+        db.session.flush()
+    db.session.add_all(Vote(user_id=voter.id, idea_id=idea.id) for voter in voters)
+    idea.vote_count += len(voters)
 
 
 def load_demo_data() -> bool:
-    """Add a demo library service, consultations and one account per role to an empty database."""
+    """Add a demo library service, consultations, one account per role and the whole QLP story.
+
+    Only into an empty database (no accounts yet): a second load adds nothing.
+    """
     from app.auth.services import create_account
     from app.ideas.services import approve_idea, propose_idea
 
     if db.session.execute(select(User.id).limit(1)).first() is not None:
         return False
-    service = LibraryService(name="Riverside Libraries")
+    load_national_partners()
+    outcomes = _outcomes()
+    service = LibraryService(name=DEMO_LIBRARY_SERVICE)
     central = Branch(library_service=service, name="Central Library")
-    Branch(library_service=service, name="Eastgate Library")
+    eastgate = Branch(library_service=service, name="Eastgate Library")
     db.session.add(service)
     now = utcnow()
     secondary = Consultation(
@@ -126,21 +303,270 @@ def load_demo_data() -> bool:
         closes_at=now + timedelta(days=30),
         vote_budget=3,
     )
-    db.session.add_all([secondary, teen_space])
+    welcome = Consultation(
+        library_service=service,
+        question="How can Riverside Libraries welcome young people who are new to the area?",
+        description="Many young people have just arrived in Riverside, some from far away. "
+        "What would make the library feel like their place too?",
+        phase=Phase.CLOSED,
+        opens_at=now - timedelta(days=120),
+        closes_at=now - timedelta(days=80),
+    )
+    db.session.add_all([secondary, teen_space, welcome])
     users = {
         name: create_account(name, DEMO_PASSWORD, age_band=band, role=role)
         for name, role, band in DEMO_ACCOUNTS
     }
+    staff, robin, alex = users["library_staff"], users["robin_writes"], users["alex_draws"]
+    db.session.add(StaffMembership(user_id=staff.id, library_service=service))
+    db.session.commit()
+
     # Ideas can only be proposed while proposals are open, so the voting consultation
     # is opened for proposals while its demo ideas are written.
     teen_space.phase = Phase.PROPOSALS_OPEN
+    ideas = {}
     for title, description in (
         ("Gaming club on Friday evenings", "A club with consoles and board games after school."),
         ("Quiet study booths", "Somewhere quiet to revise for exams, with plugs for laptops."),
         ("Manga and comics corner", "More manga and graphic novels, and beanbags to read on."),
     ):
-        idea = propose_idea(users["robin_writes"], teen_space, title, description)
-        approve_idea(idea, users["library_staff"], "Thank you, this is now open for votes.")
+        idea = propose_idea(robin, teen_space, title, description)
+        approve_idea(idea, staff, "Thank you, this is now open for votes.")
+        ideas[title] = idea
     teen_space.phase = Phase.VOTING_OPEN
+    # One idea waiting for staff to check, so the moderation queue has something in it.
+    propose_idea(
+        alex,
+        secondary,
+        "Buddy reading with Year 6s",
+        "Older students read with Year 6s who are about to start secondary school.",
+    )
+
+    _demo_codesign_story(welcome, ideas, outcomes, users, [central, eastgate])
+    for title, links in DEMO_IDEA_LINKS.items():
+        for code, rationale in links:
+            db.session.add(
+                OutcomeLink(
+                    idea=ideas[title],
+                    outcome=outcomes[code],
+                    linked_by=staff,
+                    rationale=rationale,
+                    linked_at=_days_ago(60),
+                )
+            )
     db.session.commit()
     return True
+
+
+def _demo_codesign_story(
+    welcome: Consultation,
+    ideas: dict[str, Idea],
+    outcomes: dict[str, Outcome],
+    users: dict[str, User],
+    branches: list[Branch],
+) -> None:
+    """Two accepted ideas become a service in co-design, with partners, co-designers, two
+    sessions, a staff skill and outcome links, and one signed QLP review, answered."""
+    staff, reviewer = users["library_staff"], users["qlp_reviewer"]
+    sam, robin, alex = users["sam_reads"], users["robin_writes"], users["alex_draws"]
+    asked = "Thank you! Library staff are looking at this idea carefully."
+    accepted = "We will do this! Young people will help us design it."
+    codesign = "This idea is now part of Welcome Wednesdays, which young people are designing."
+    for title, author, description, voters in (
+        (
+            "A welcome club for young people new to the country",
+            sam,
+            "A club after school where young people who have just arrived can meet others, "
+            "play games, get help with English and find out what the library has.",
+            (sam, robin, alex),
+        ),
+        (
+            "Books in our own languages",
+            alex,
+            "Books and comics in Arabic, Tigrinya, Dari and other languages we speak at home, "
+            "so we can read with our families.",
+            (robin, sam),
+        ),
+    ):
+        idea = _past_idea(
+            welcome,
+            author,
+            staff,
+            title,
+            description,
+            (
+                (IdeaStatus.PENDING, "", 110),
+                (IdeaStatus.PUBLISHED, "Thank you, this is now open for votes.", 109),
+                (IdeaStatus.UNDER_CONSIDERATION, asked, 75),
+                (IdeaStatus.ACCEPTED, accepted, 70),
+                (IdeaStatus.IN_CODESIGN, codesign, 60),
+            ),
+        )
+        _vote(idea, *voters)
+        ideas[title] = idea
+
+    local = Partner(name=DEMO_LOCAL_PARTNER, kind=PartnerKind.COMMUNITY)
+    national = db.session.execute(
+        select(Partner).where(Partner.name == DEMO_NATIONAL_PARTNER)
+    ).scalar_one()
+    service = CodesignService(
+        library_service=welcome.library_service,
+        name=DEMO_SERVICE,
+        summary="A club every Wednesday after school for young people who are new to "
+        "Riverside: games, snacks, help with English, and books in your own languages. "
+        "Young people are deciding what it does.",
+        need="Young refugees and asylum seekers told us the library did not feel like "
+        "their place, and few of them had ever borrowed a book here.",
+        age_bands=["11-13", "14-16", "17-19"],
+        beneficiary_groups=[
+            BeneficiaryGroup.REFUGEES_ASYLUM_SEEKERS.value,
+            BeneficiaryGroup.NOT_YET_REACHED.value,
+            BeneficiaryGroup.LOCAL_COMMUNITIES.value,
+        ],
+        status=ServiceStatus.CODESIGNING,
+        quality_leader=staff,
+        created_by_id=staff.id,
+        created_at=_days_ago(60),
+        branches=branches,
+        team=[staff],
+        partners=[national, local],
+    )
+    db.session.add(service)
+    db.session.add_all(
+        [
+            ServiceStatusChange(
+                service=service,
+                actor=staff,
+                from_status=None,
+                to_status=ServiceStatus.PLANNING,
+                message="Two of your ideas are becoming one new service. We are planning it.",
+                created_at=_days_ago(60),
+            ),
+            ServiceStatusChange(
+                service=service,
+                actor=staff,
+                from_status=ServiceStatus.PLANNING,
+                to_status=ServiceStatus.CODESIGNING,
+                message="Young people are designing Welcome Wednesdays with us. "
+                "Come to a session at Central or Eastgate Library.",
+                created_at=_days_ago(45),
+            ),
+        ]
+    )
+    db.session.flush()
+    club = ideas["A welcome club for young people new to the country"]
+    books = ideas["Books in our own languages"]
+    club.codesign_service_id = books.codesign_service_id = service.id
+    db.session.add_all(
+        [
+            # Named on the public pages, as they chose.
+            CodesignVolunteer(
+                idea_id=club.id,
+                user_id=sam.id,
+                status=VolunteerStatus.ACCEPTED,
+                credit_publicly=True,
+                decided_by_id=staff.id,
+                decided_at=_days_ago(50),
+                created_at=_days_ago(58),
+            ),
+            # A co-designer too, who chose not to be named.
+            CodesignVolunteer(
+                idea_id=books.id,
+                user_id=alex.id,
+                status=VolunteerStatus.ACCEPTED,
+                credit_publicly=False,
+                decided_by_id=staff.id,
+                decided_at=_days_ago(50),
+                created_at=_days_ago(57),
+            ),
+            # An offer still waiting for staff, to try accepting one.
+            CodesignVolunteer(
+                idea_id=club.id,
+                user_id=robin.id,
+                status=VolunteerStatus.OFFERED,
+                credit_publicly=True,
+                created_at=_days_ago(3),
+            ),
+        ]
+    )
+    first = CodesignSession(
+        service=service,
+        held_on=date.today() - timedelta(days=40),
+        place="Central Library, teen space",
+        attendance={"11-13": 4, "14-16": 6, "17-19": 2},
+        brought_together=False,
+        decisions="Meet on Wednesdays after school. Start each club with games and snacks. "
+        "Make a map of the library in five languages.",
+        recorded_by_id=staff.id,
+        partners=[local],
+    )
+    second = CodesignSession(
+        service=service,
+        held_on=date.today() - timedelta(days=20),
+        place="Eastgate Library, community room",
+        attendance={"11-13": 3, "14-16": 5, "17-19": 3, "adults": 6},
+        brought_together=True,
+        cohesion_note="Parents and grandparents from the Syrian, Eritrean and Afghan "
+        "communities chose books with the young people; older readers offered to read with "
+        "younger ones.",
+        decisions="Start a shelf of books in Arabic, Tigrinya and Dari chosen by young people. "
+        "Older volunteers read with 11 to 13 year olds once a month.",
+        recorded_by_id=staff.id,
+        partners=[local, national],
+    )
+    db.session.add_all([first, second])
+    db.session.flush()
+    skill = StaffSkill(
+        service_id=service.id,
+        staff_id=staff.id,
+        skill="Running co-design sessions with young refugees and asylum seekers",
+        evidence="Planned and ran both sessions with the forum's youth workers, using "
+        "picture cards and interpreters so every young person could take part.",
+        session_id=second.id,
+        recorded_by_id=staff.id,
+        created_at=_days_ago(19),
+    )
+    db.session.add(skill)
+    db.session.add_all(
+        ServiceOutcomeLink(
+            service=service,
+            outcome=outcomes[code],
+            linked_by=staff,
+            rationale=rationale,
+            linked_at=_days_ago(44),
+        )
+        for code, rationale in DEMO_SERVICE_LINKS
+    )
+    db.session.flush()
+
+    sessions = (first, second)
+    review = QlpReview(
+        service_id=service.id,
+        reviewer_id=reviewer.id,
+        period_start=date.today() - timedelta(days=60),
+        period_end=date.today() - timedelta(days=10),
+        overall_comment="A strong start: young people new to Riverside are shaping the club "
+        "and partners are involved. Next, bring the wider Quality Team in and plan how the "
+        "club becomes part of the library's mainstream offer.",
+        recommendation=Recommendation.CONTINUE,
+        signed_at=_days_ago(5),
+        signed_by_id=reviewer.id,
+        created_at=_days_ago(8),
+        ratings=[
+            QlpRating(
+                outcome=outcomes[code],
+                rating=rating,
+                evidence=evidence,
+                sessions=[sessions[i] for i in pointed],
+                skills=[skill] if uses_skill else [],
+            )
+            for code, rating, evidence, pointed, uses_skill in DEMO_RATINGS
+        ],
+        response=QlpReviewResponse(
+            author_id=staff.id,
+            text="Thank you. We will invite the whole Quality Team to the next session and "
+            "put Welcome Wednesdays into next year's library plan.",
+            created_at=_days_ago(2),
+        ),
+    )
+    db.session.add(review)

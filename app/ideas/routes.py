@@ -1,4 +1,4 @@
-"""Routes for young people: consultations, ideas, votes, and the outcomes page."""
+"""Routes for young people: consultations, ideas, votes, co-design offers, what ideas became."""
 
 from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
@@ -9,8 +9,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.access import YOUNG_PERSON_ROLES, roles_required
 from app.extensions import db
 from app.ideas import bp, services
-from app.ideas.forms import IdeaForm
-from app.models import Consultation, Idea, IdeaStatus, Outcome, OutcomeGroup, OutcomeLink, Role
+from app.ideas.forms import CodesignCreditForm, CodesignOfferForm, IdeaForm
+from app.models import (
+    CodesignVolunteer,
+    Consultation,
+    Idea,
+    IdeaStatus,
+    Outcome,
+    OutcomeGroup,
+    OutcomeLink,
+    Role,
+)
 from app.outcomes import all_frameworks
 from app.pagination import Listing, cursor_from_request
 from app.rules import RuleError
@@ -112,18 +121,23 @@ def idea(idea_id: int):
     idea = _get_idea(
         idea_id,
         joinedload(Idea.author),
+        joinedload(Idea.codesign_service),
         selectinload(Idea.history),
         selectinload(Idea.outcome_links)
         .joinedload(OutcomeLink.outcome)
         .joinedload(Outcome.group)
         .joinedload(OutcomeGroup.framework),
     )
+    service = idea.codesign_service
+    steps = services.latest_service_steps([service.id]) if service else {}
     return render(
         "ideas/idea.html",
-        idea=idea,
         voted=services.has_voted(current_user, idea),
         votes_left=services.votes_left(current_user, idea.consultation),
         is_author=current_user.is_authenticated and idea.author_id == current_user.id,
+        service=service,
+        service_step=steps.get(service.id) if service else None,
+        **_codesign_context(idea, services.offer_of(current_user, idea)),
     )
 
 
@@ -211,6 +225,103 @@ def my_ideas():
         empty=_("You have not shared any ideas yet."),
     )
     return render_listing("ideas/my_ideas.html", listing, latest=services.latest_steps(ideas.items))
+
+
+def _codesign_context(idea: Idea, offer: CodesignVolunteer | None) -> dict:
+    """What `ideas/_codesign_offer.html` needs: the idea, the viewer's offer, and its forms."""
+    return {
+        "idea": idea,
+        "offer": offer,
+        "codesign_open": services.open_for_codesigners(idea),
+        "offer_form": CodesignOfferForm(formdata=None),
+        "credit_form": CodesignCreditForm(
+            formdata=None, credit_publicly=bool(offer and offer.credit_publicly)
+        ),
+    }
+
+
+def _offer_action(idea_id: int, action, done_message: str):
+    """Run one change to the viewer's offer; the offer in place for htmx, else back to the idea."""
+    idea = _get_idea(idea_id)
+    try:
+        action(idea)
+        message = done_message
+    except RuleError as error:
+        message = str(error.message)
+    if not is_htmx():
+        flash(message)
+    return after_post(
+        url_for("ideas.idea", idea_id=idea.id),
+        "ideas/_codesign_offer_response.html",
+        message=message,
+        **_codesign_context(idea, services.offer_of(current_user, idea)),
+    )
+
+
+def _own_offer(idea: Idea) -> CodesignVolunteer:
+    """The viewer's offer for this idea, or a refusal saying there is none."""
+    offer = services.offer_of(current_user, idea)
+    if offer is None:
+        raise RuleError(_("You have not offered to help design this idea."))
+    return offer
+
+
+@bp.route("/ideas/<int:idea_id>/codesign", methods=["POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def offer_to_codesign(idea_id: int):
+    """Offer to help design an accepted idea, choosing whether to be named for it."""
+    form = CodesignOfferForm()
+    return _offer_action(
+        idea_id,
+        lambda idea: services.offer_to_codesign(idea, current_user, form.credit_publicly.data),
+        _("Thank you for offering! Library staff will let you know."),
+    )
+
+
+@bp.route("/ideas/<int:idea_id>/codesign/withdraw", methods=["POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def withdraw_codesign_offer(idea_id: int):
+    """Take back an offer to help design an idea."""
+    return _offer_action(
+        idea_id,
+        lambda idea: services.withdraw_offer(_own_offer(idea), current_user),
+        _("Your offer is taken back."),
+    )
+
+
+@bp.route("/ideas/<int:idea_id>/codesign/credit", methods=["POST"])
+@roles_required(*YOUNG_PERSON_ROLES)
+def set_codesign_credit(idea_id: int):
+    """Choose whether one's pseudonym is shown as a co-designer of the idea."""
+    form = CodesignCreditForm()
+    return _offer_action(
+        idea_id,
+        lambda idea: services.set_credit(_own_offer(idea), current_user, form.credit_publicly.data),
+        _("Your choice is saved."),
+    )
+
+
+@bp.route("/you-said-we-did")
+def you_said_we_did():
+    """What young people's ideas became: co-designed services, most recently changed first."""
+    listing = Listing(
+        services.you_said_we_did(cursor_from_request()),
+        id="services",
+        items="ideas/_service_items.html",
+        url=url_for("ideas.you_said_we_did"),
+        more_label=_("Show more services"),
+        empty=_("No ideas have become services yet. Library staff will show them here."),
+    )
+    return render_listing("ideas/you_said_we_did.html", listing)
+
+
+@bp.route("/services/<int:service_id>")
+def service(service_id: int):
+    """A co-designed service's public page: what it is, for whom, what happened, whose ideas."""
+    found = services.public_service(service_id)
+    if found is None:
+        abort(404)
+    return render("ideas/service.html", public=found, service=found.service)
 
 
 @bp.route("/outcomes")

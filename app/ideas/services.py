@@ -1,11 +1,11 @@
-"""The rules for ideas: proposing, the lifecycle, and voting."""
+"""The rules for ideas: proposing, the lifecycle, voting, and offering to co-design."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.access import acts_in
@@ -13,14 +13,20 @@ from app.audit import record
 from app.extensions import db
 from app.models import (
     PUBLIC_STATUSES,
+    CodesignService,
+    CodesignSession,
+    CodesignVolunteer,
     Consultation,
     Idea,
     IdeaStatus,
     IdeaStatusChange,
     Phase,
     Role,
+    ServiceStatusChange,
     User,
+    VolunteerStatus,
     Vote,
+    utcnow,
 )
 from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
@@ -320,9 +326,15 @@ def published_ideas(consultation: Consultation, cursor: Cursor | None = None) ->
 
 
 def ideas_by_author(author: User, cursor: Cursor | None = None) -> Page[Idea]:
-    """A page of what this person has proposed, newest first, whatever its status."""
+    """A page of what this person has proposed, newest first, whatever its status.
+
+    Each idea comes with the co-designed service it became, if any, in the same query.
+    """
     return paginate(
-        select(Idea).where(Idea.author_id == author.id), [Idea.id], cursor, descending=True
+        select(Idea).where(Idea.author_id == author.id).options(joinedload(Idea.codesign_service)),
+        [Idea.id],
+        cursor,
+        descending=True,
     )
 
 
@@ -350,4 +362,274 @@ def open_consultations(cursor: Cursor | None = None) -> Page[Consultation]:
         [Consultation.id],
         cursor,
         descending=True,
+    )
+
+
+# Offering to help design an idea ------------------------------------------------------------
+
+V = VolunteerStatus
+# Ideas young people may offer to help design: accepted, or already being designed.
+OPEN_FOR_CODESIGNERS = frozenset({S.ACCEPTED, S.IN_CODESIGN})
+# Offers the young person can still take back, or change whether their name is shown.
+LIVE_OFFERS = frozenset({V.OFFERED, V.ACCEPTED})
+
+
+def open_for_codesigners(idea: Idea) -> bool:
+    """True while young people may offer to help design this idea."""
+    return idea.status in OPEN_FOR_CODESIGNERS
+
+
+def offer_of(user: User, idea: Idea) -> CodesignVolunteer | None:
+    """This young person's offer to help design this idea, whatever its status, if any."""
+    if not user.is_authenticated or user.role != Role.YOUNG_PERSON:
+        return None
+    return db.session.execute(
+        select(CodesignVolunteer).where(
+            CodesignVolunteer.idea_id == idea.id, CodesignVolunteer.user_id == user.id
+        )
+    ).scalar_one_or_none()
+
+
+_ALREADY_OFFERED = _l("You have already offered to help design this idea.")
+
+
+def offer_to_codesign(idea: Idea, user: User, credit_publicly: bool) -> CodesignVolunteer:
+    """A young person offers to help design an accepted (or in co-design) idea.
+
+    One offer per person per idea, kept by the database even when two arrive at once. An
+    offer taken back may be made again; one staff declined may not. Staff accept or decline
+    it; the person's pseudonym is shown publicly only if `credit_publicly` and accepted.
+    """
+    if user.role != Role.YOUNG_PERSON:
+        raise RuleError(_l("Only young people can offer to help design an idea."))
+    if not open_for_codesigners(idea):
+        raise RuleError(_l("This idea is not looking for people to help design it."))
+    credit_publicly = bool(credit_publicly)
+    volunteer = offer_of(user, idea)
+    if volunteer is not None:
+        if volunteer.status == V.DECLINED:
+            raise RuleError(
+                _l(
+                    "Library staff have already answered your offer for this idea. "
+                    "Thank you for offering."
+                )
+            )
+        if volunteer.status != V.WITHDRAWN:
+            raise RuleError(_ALREADY_OFFERED)
+        # Made again: only if it is still withdrawn, so two at once renew it once.
+        renewed = db.session.execute(
+            update(CodesignVolunteer)
+            .where(CodesignVolunteer.id == volunteer.id, CodesignVolunteer.status == V.WITHDRAWN)
+            .values(
+                status=V.OFFERED,
+                credit_publicly=credit_publicly,
+                decided_by_id=None,
+                decided_at=None,
+                created_at=utcnow(),
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if renewed != 1:
+            db.session.rollback()
+            raise RuleError(_ALREADY_OFFERED)
+        db.session.expire(volunteer)
+        action = "codesign.offer_again"
+    else:
+        volunteer = CodesignVolunteer(
+            idea_id=idea.id, user_id=user.id, credit_publicly=credit_publicly
+        )
+        db.session.add(volunteer)
+        try:
+            db.session.flush()
+        except IntegrityError:  # the unique (idea, person) pair: an offer sent at the same time
+            db.session.rollback()
+            raise RuleError(_ALREADY_OFFERED) from None
+        action = "codesign.offer"
+    record(user, action, volunteer, idea=idea.id, credit_publicly=credit_publicly)
+    db.session.commit()
+    return volunteer
+
+
+def _check_own_live_offer(volunteer: CodesignVolunteer, user: User) -> None:
+    """Refuse anyone but the young person who offered, and offers no longer open."""
+    if volunteer.user_id != user.id:
+        raise RuleError(_l("Only the person who offered can change this offer."))
+    if volunteer.status not in LIVE_OFFERS:
+        raise RuleError(_l("This offer is no longer open, so it cannot be changed."))
+
+
+def withdraw_offer(volunteer: CodesignVolunteer, user: User) -> None:
+    """The young person takes back their offer while it waits or after staff accepted it."""
+    _check_own_live_offer(volunteer, user)
+    previous = volunteer.status
+    # Only if it is still open: staff declining at the same moment wins, and is reported.
+    withdrawn = db.session.execute(
+        update(CodesignVolunteer)
+        .where(CodesignVolunteer.id == volunteer.id, CodesignVolunteer.status.in_(LIVE_OFFERS))
+        .values(status=V.WITHDRAWN)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if withdrawn != 1:
+        db.session.rollback()
+        raise RuleError(_l("Your offer changed just now. Please look at it again."))
+    set_committed_value(volunteer, "status", V.WITHDRAWN)
+    record(user, "codesign.withdraw", volunteer, idea=volunteer.idea_id, previous=previous.value)
+    db.session.commit()
+
+
+def set_credit(volunteer: CodesignVolunteer, user: User, credit_publicly: bool) -> None:
+    """The young person chooses whether their pseudonym is shown as a co-designer."""
+    _check_own_live_offer(volunteer, user)
+    volunteer.credit_publicly = bool(credit_publicly)
+    record(
+        user,
+        "codesign.credit",
+        volunteer,
+        idea=volunteer.idea_id,
+        credit_publicly=volunteer.credit_publicly,
+    )
+    db.session.commit()
+
+
+# What ideas became: "You said, we did" and the public service pages ------------------------
+
+
+@dataclass(frozen=True)
+class ServiceStory:
+    """A co-designed service as young people read it: what happened, and whose ideas."""
+
+    service: CodesignService
+    latest: ServiceStatusChange | None
+    ideas: list[Idea] = field(default_factory=list)
+    co_designers: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublicService:
+    """Everything a service's public page shows; no person but credited co-designers."""
+
+    service: CodesignService
+    ideas: list[Idea]
+    co_designers: list[str]
+    sessions_held: int
+    attendance: int
+
+
+# The newest step in a service's history: "most recently changed first" follows it.
+_LAST_CHANGE = func.coalesce(
+    select(func.max(ServiceStatusChange.id))
+    .where(ServiceStatusChange.service_id == CodesignService.id)
+    .correlate(CodesignService)
+    .scalar_subquery(),
+    0,
+)
+
+
+def latest_service_steps(service_ids: list[int]) -> dict[int, ServiceStatusChange]:
+    """The latest step in each service's history (with its public message), in one query."""
+    if not service_ids:
+        return {}
+    latest = (
+        select(func.max(ServiceStatusChange.id))
+        .where(ServiceStatusChange.service_id.in_(service_ids))
+        .group_by(ServiceStatusChange.service_id)
+    )
+    steps = db.session.execute(
+        select(ServiceStatusChange).where(ServiceStatusChange.id.in_(latest))
+    ).scalars()
+    return {step.service_id: step for step in steps}
+
+
+def public_ideas_of(service_ids: list[int]) -> dict[int, list[Idea]]:
+    """The public ideas behind each service, most votes first, in one query."""
+    if not service_ids:
+        return {}
+    ideas: dict[int, list[Idea]] = {}
+    for idea in db.session.execute(
+        select(Idea)
+        .where(Idea.codesign_service_id.in_(service_ids), Idea.status.in_(PUBLIC_STATUSES))
+        .order_by(Idea.vote_count.desc(), Idea.id)
+    ).scalars():
+        ideas.setdefault(idea.codesign_service_id, []).append(idea)
+    return ideas
+
+
+def credited_codesigners(service_ids: list[int]) -> dict[int, list[str]]:
+    """Pseudonyms of each service's accepted co-designers who chose to be named, in one query.
+
+    Nobody else is ever named: not those waiting, declined or withdrawn, not those who said
+    no to being named, and not locked accounts.
+    """
+    if not service_ids:
+        return {}
+    rows = db.session.execute(
+        select(Idea.codesign_service_id, User.username)
+        .select_from(CodesignVolunteer)
+        .join(Idea, Idea.id == CodesignVolunteer.idea_id)
+        .join(User, User.id == CodesignVolunteer.user_id)
+        .where(
+            Idea.codesign_service_id.in_(service_ids),
+            CodesignVolunteer.status == V.ACCEPTED,
+            CodesignVolunteer.credit_publicly.is_(True),
+            User.active.is_(True),
+        )
+        .distinct()
+        .order_by(Idea.codesign_service_id, User.username)
+    ).all()
+    names: dict[int, list[str]] = {}
+    for service_id, username in rows:
+        names.setdefault(service_id, []).append(username)
+    return names
+
+
+def you_said_we_did(cursor: Cursor | None = None) -> Page[ServiceStory]:
+    """A page of co-designed services, most recently changed first, with their stories.
+
+    Four queries whatever the page: the services, then their latest steps, their ideas and
+    their credited co-designers, one query each.
+    """
+    page = paginate(
+        select(CodesignService).options(joinedload(CodesignService.library_service)),
+        [_LAST_CHANGE, CodesignService.id],
+        cursor,
+        descending=True,
+    )
+    ids = [service.id for service in page.items]
+    steps, ideas, names = latest_service_steps(ids), public_ideas_of(ids), credited_codesigners(ids)
+    return page.map(
+        lambda service: ServiceStory(
+            service, steps.get(service.id), ideas.get(service.id, []), names.get(service.id, [])
+        )
+    )
+
+
+def public_service(service_id: int) -> PublicService | None:
+    """A service's public page: what, for whom, where, what happened, whose ideas, who helped.
+
+    Sessions are only counted (how many, how many came), never described or named.
+    """
+    service = db.session.execute(
+        select(CodesignService)
+        .where(CodesignService.id == service_id)
+        .options(
+            joinedload(CodesignService.library_service),
+            selectinload(CodesignService.branches),
+            selectinload(CodesignService.partners),
+            selectinload(CodesignService.history),
+        )
+    ).scalar_one_or_none()
+    if service is None:
+        return None
+    attendance = db.session.execute(
+        select(CodesignSession.attendance).where(CodesignSession.service_id == service.id)
+    ).scalars()
+    counts = [
+        sum(n for n in (came or {}).values() if isinstance(n, int) and n > 0) for came in attendance
+    ]
+    return PublicService(
+        service=service,
+        ideas=public_ideas_of([service.id]).get(service.id, []),
+        co_designers=credited_codesigners([service.id]).get(service.id, []),
+        sessions_held=len(counts),
+        attendance=sum(counts),
     )
