@@ -1,4 +1,4 @@
-"""The QLP reviewer's dashboard: how many ideas serve each outcome, and which, on demand."""
+"""Ideas by outcome for QLP teams: how many ideas serve each outcome, and which, on demand."""
 
 import re
 
@@ -32,7 +32,8 @@ def titles(code: str) -> list[str]:
 
 def test_linked_idea_is_counted_and_listed_under_each_outcome_it_serves(make):
     """An idea linked to QLP aim c and Promise vision 5 counts under both and is listed there."""
-    idea, staff = make.idea(title="Teen advisory board"), make.user(Role.STAFF)
+    idea = make.idea(title="Teen advisory board")
+    staff = make.staff(idea.consultation.library_service)
     link_outcome(idea, "qlp.aim.c", staff, "Planned with young people.")
     link_outcome(idea, "promise.vision.5", staff, "They decide on service developments.")
     for code in ("qlp.aim.c", "promise.vision.5"):
@@ -47,7 +48,8 @@ def test_linked_idea_is_counted_and_listed_under_each_outcome_it_serves(make):
 
 def test_an_idea_serving_two_outcomes_of_a_group_counts_once_for_the_group(make):
     """Group counts are of distinct ideas."""
-    idea, staff = make.idea(), make.user(Role.STAFF)
+    idea = make.idea()
+    staff = make.staff(idea.consultation.library_service)
     link_outcome(idea, "qlp.aim.a", staff, "Mainstreams a service.")
     link_outcome(idea, "qlp.aim.b", staff, "Staff learn new skills.")
     section, row = counted("qlp.aim.a")
@@ -58,32 +60,34 @@ def test_ideas_under_an_outcome_are_ordered_by_votes(make):
     """The most supported idea comes first."""
     from app.ideas.services import cast_vote
 
-    staff = make.user(Role.STAFF)
     quiet, popular = make.idea(title="Quiet"), make.idea(title="Popular")
+    staff = make.staff(quiet.consultation.library_service, popular.consultation.library_service)
     cast_vote(make.user(), popular)
     for idea in (quiet, popular):
         link_outcome(idea, "qlp.outcome.c", staff, "New service for unmet needs.")
     assert titles("qlp.outcome.c") == ["Popular", "Quiet"]
 
 
-def test_hidden_ideas_leave_the_dashboard(make):
+def test_hidden_ideas_leave_ideas_by_outcome(make):
     """An idea hidden after linking no longer counts towards an outcome or is listed."""
     from app.ideas.services import change_status
 
-    idea, staff = make.idea(), make.user(Role.STAFF)
+    idea = make.idea()
+    staff = make.staff(idea.consultation.library_service)
     link_outcome(idea, "qlp.aim.d", staff, "Brings communities together.")
     change_status(idea, staff, IdeaStatus.HIDDEN, "Contains a phone number.")
     assert counted("qlp.aim.d")[1].idea_count == 0
     assert titles("qlp.aim.d") == []
 
 
-def test_dashboard_shows_counts_and_opens_an_outcomes_ideas_on_demand(client, make, login):
+def test_ideas_by_outcome_shows_counts_and_opens_an_outcomes_ideas_on_demand(client, make, login):
     """The dashboard counts ideas per outcome and links to them; the outcome page lists them."""
-    idea, staff = make.idea(title="Refugee welcome reading group"), make.user(Role.STAFF)
+    idea = make.idea(title="Refugee welcome reading group")
+    staff = make.staff(idea.consultation.library_service)
     link_outcome(idea, "qlp.aim.c", staff, "Co-designed with the youth group.")
     make.idea(title="Not yet linked idea")
     login(make.user(Role.QLP_REVIEWER))
-    html = client.get("/review/").get_data(as_text=True)
+    html = client.get("/review/ideas").get_data(as_text=True)
     aim_c = html.index("Develop, plan and implement new services for young people")
     aim_d = html.index("To increase social cohesion")
     block = html[aim_c:aim_d]
@@ -98,7 +102,8 @@ def test_dashboard_shows_counts_and_opens_an_outcomes_ideas_on_demand(client, ma
 
 def test_an_outcome_opened_with_htmx_gets_the_list_alone(client, make, login):
     """What htmx loads into the dashboard is the list and its pager, not a whole page."""
-    idea, staff = make.idea(title="Homework club"), make.user(Role.STAFF)
+    idea = make.idea(title="Homework club")
+    staff = make.staff(idea.consultation.library_service)
     link_outcome(idea, "qlp.aim.c", staff, "Young people run it.")
     login(make.user(Role.QLP_REVIEWER))
     response = client.get("/review/outcomes/qlp.aim.c", headers={"HX-Request": "true"})
@@ -115,12 +120,25 @@ def test_an_unknown_outcome_is_not_found(client, make, login, code):
     assert client.get(f"/review/outcomes/{code}").status_code == 404
 
 
-def test_dashboard_puts_qlp_first_and_folds_groups_without_ideas(client, make, login):
+def test_ideas_by_outcome_puts_qlp_first_and_folds_groups_without_ideas(client, make, login):
     """QLP aims come before the Promise; only groups with linked ideas start open."""
-    idea, staff = make.idea(), make.user(Role.STAFF)
+    idea = make.idea()
+    staff = make.staff(idea.consultation.library_service)
     link_outcome(idea, "qlp.aim.a", staff, "Mainstreams services for young people.")
     login(make.user(Role.QLP_REVIEWER))
-    html = client.get("/review/").get_data(as_text=True)
+    html = client.get("/review/ideas").get_data(as_text=True)
     assert html.index("Aims of the QLP-Youth Project") < html.index("Vision")
     assert re.search(r'<details class="group" open>\s*<summary><h3>Aims of the QLP', html)
     assert re.search(r'<details class="group">\s*<summary><h3>Vision', html)
+
+
+def test_the_qlp_dashboard_links_to_ideas_by_outcome_and_back(client, make, login):
+    """Ideas by outcome moved off the dashboard: a link leads there, and its pages lead back."""
+    login(make.user(Role.QLP_REVIEWER))
+    dashboard = client.get("/review/").get_data(as_text=True)
+    assert 'href="/review/ideas"' in dashboard
+    ideas = client.get("/review/ideas").get_data(as_text=True)
+    assert "<h1>Ideas by outcome</h1>" in ideas
+    assert 'href="/review/"' in ideas
+    for page in ("/review/outcomes/qlp.aim.c", "/review/unlinked"):
+        assert 'href="/review/ideas"' in client.get(page).get_data(as_text=True)
