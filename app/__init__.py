@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RowIdConverter
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.codesign import bp as codesign_bp
     from app.ideas import bp as ideas_bp
     from app.moderation import bp as moderation_bp
     from app.review import bp as review_bp
@@ -122,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp, url_prefix="/staff")
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(codesign_bp, url_prefix="/codesign")
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see that page.")

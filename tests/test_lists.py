@@ -5,6 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import (
     Branch,
+    CodesignService,
     Consultation,
     Idea,
     IdeaStatus,
@@ -14,12 +15,14 @@ from app.models import (
     OutcomeLink,
     Phase,
     Role,
+    ServiceStatus,
+    StaffMembership,
     Vote,
 )
 from tests.conftest import PASSWORD, csrf_token
 
 S = IdeaStatus
-# (who looks, the page); {c} is the consultation whose ideas are listed.
+# (who looks, the page); {c} is the consultation whose ideas are listed, {s} the member of staff.
 LIST_PAGES = [
     (None, "/"),
     (None, "/consultations/{c}"),
@@ -37,6 +40,7 @@ LIST_PAGES = [
     (Role.ADMIN, "/admin/"),
     (Role.ADMIN, "/admin/accounts"),
     (Role.ADMIN, "/admin/library-services"),
+    (Role.ADMIN, "/admin/users/{s}/memberships"),
 ]
 # Lists fixed by the source documents, which have no next page however much data there is.
 NOT_PAGED = {"/outcomes"}
@@ -53,10 +57,17 @@ class World:
         self.voting = make.consultation(Phase.VOTING_OPEN, vote_budget=3)
         self.proposals = make.consultation(Phase.PROPOSALS_OPEN)
         self.unlinked = make.consultation(Phase.VOTING_OPEN)
+        # The member of staff belongs to every library service, so sees every list in full.
+        for consultation in (self.voting, self.proposals, self.unlinked):
+            self._belong(consultation.library_service)
         self.outcomes = db.session.query(Outcome).filter(
             Outcome.code.in_(["qlp.aim.c", "promise.vision.5"])
         )
         self.batches = 0
+
+    def _belong(self, service: LibraryService) -> None:
+        """Make the member of staff belong to a library service."""
+        db.session.add(StaffMembership(user_id=self.staff.id, library_service=service))
 
     def _idea(self, consultation, author, *steps: tuple[IdeaStatus, str]) -> Idea:
         """An idea whose history walks through `steps` (status, message to the author)."""
@@ -83,6 +94,16 @@ class World:
             service = LibraryService(name=f"Service {self.batches}-{_}")
             db.session.add_all([Branch(library_service=service, name=n) for n in ("A", "B")])
             db.session.add(Consultation(library_service=service, question="Q?", phase=Phase.CLOSED))
+            self._belong(service)
+            db.session.add(
+                CodesignService(
+                    library_service=service,
+                    name="A homework club",
+                    summary="Homework help on Tuesdays.",
+                    status=ServiceStatus.CODESIGNING,
+                    quality_leader=self.staff,
+                )
+            )
             author = self.make.user()
             idea = self._idea(self.voting, author, (S.PUBLISHED, "Thanks"))
             idea.vote_count = _ % 7
@@ -120,7 +141,7 @@ def test_every_list_page_costs_the_same_queries_at_5_and_at_50_rows(app, make, c
     def measure() -> tuple[dict, dict]:
         queries, pages = {}, {}
         for role, path in LIST_PAGES:
-            url = path.format(c=world.voting.id)
+            url = path.format(c=world.voting.id, s=world.staff.id)
             with count_queries() as counted:
                 response = clients[role].get(url)
             assert response.status_code == 200, (role, url)

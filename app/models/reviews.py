@@ -125,9 +125,15 @@ class SignedReviewIsReadOnly(Exception):
 @event.listens_for(QlpReview, "before_delete")
 def _refuse_review_change(mapper, connection, target):
     """A review that was signed when it was read is never changed again."""
-    history = sa.inspect(target).attrs.signed_at.history
-    signed_when_read = (history.deleted or history.unchanged or [None])[0]
-    if signed_when_read is not None:
+    state = sa.inspect(target)
+    if "signed_at" in state.unloaded:  # expired or never loaded: ask the database
+        stored = connection.execute(
+            sa.select(QlpReview.signed_at).where(QlpReview.id == target.id)
+        ).scalar_one_or_none()
+    else:
+        history = state.attrs.signed_at.history
+        stored = (history.deleted or history.unchanged or [None])[0]
+    if stored is not None:
         raise SignedReviewIsReadOnly(f"review {target.id} is signed")
 
 
