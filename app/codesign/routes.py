@@ -43,6 +43,7 @@ from app.models import (
 )
 from app.moderation.services import outcome_choices
 from app.pagination import Cursor, Listing, cursor_from_request
+from app.review.services import service_reviews
 from app.rules import RuleError
 from app.web import after_post, is_htmx, render, render_listing
 
@@ -388,6 +389,7 @@ def _service_context(service: CodesignService, **forms) -> dict:
         "sessions": _sessions_listing(service, None),
         "skills": _skills_listing(service, None),
         "suggestions": [],
+        "review_data": service_reviews(service),
     }
     if can_edit:
         outcome_form = forms.get("outcome_form") or _outcome_form(formdata=None)

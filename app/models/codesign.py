@@ -100,6 +100,10 @@ class Partner(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# One partner per name whatever its letter case, even when two are added at the same moment.
+sa.Index("uq_partners_name_lower", sa.func.lower(Partner.name), unique=True)
+
+
 class CodesignService(db.Model):
     """A service a library develops with young people from one or more accepted ideas."""
 

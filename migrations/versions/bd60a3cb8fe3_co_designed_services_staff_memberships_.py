@@ -1,8 +1,8 @@
 """co-designed services, staff memberships and QLP reviews
 
-Revision ID: e7ebe5b5595b
+Revision ID: bd60a3cb8fe3
 Revises: 653ede419aef
-Create Date: 2026-11-23 22:22:37.417133
+Create Date: 2026-11-23 23:18:36.634089
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e7ebe5b5595b'
+revision = 'bd60a3cb8fe3'
 down_revision = '653ede419aef'
 branch_labels = None
 depends_on = None
@@ -26,6 +26,8 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partners')),
     sa.UniqueConstraint('name', name=op.f('uq_partners_name'))
     )
+    # One partner per name whatever its letter case.
+    op.create_index('uq_partners_name_lower', 'partners', [sa.text('lower(name)')], unique=True)
     op.create_table('codesign_services',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('library_service_id', sa.Integer(), nullable=False),
@@ -302,5 +304,6 @@ def downgrade():
         batch_op.drop_index('ix_codesign_services_library_status')
 
     op.drop_table('codesign_services')
+    op.drop_index('uq_partners_name_lower', table_name='partners')
     op.drop_table('partners')
     # ### end Alembic commands ###
