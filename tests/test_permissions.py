@@ -5,10 +5,21 @@ belong to another library service, so they may use the staff pages but see and a
 of this one.
 """
 
+from datetime import date
+
 import pytest
 
 from app.extensions import db
-from app.models import Outcome, OutcomeLink, Role, StaffMembership
+from app.models import (
+    CodesignSession,
+    CodesignVolunteer,
+    Outcome,
+    OutcomeLink,
+    QlpReview,
+    Role,
+    StaffMembership,
+    utcnow,
+)
 from tests.conftest import csrf_token
 
 ANON, YOUNG, STAFF, REVIEWER, ADMIN = "anonymous", *Role
@@ -24,6 +35,35 @@ def only_admins(admin: int) -> dict:
         OTHER_STAFF: 403,
         REVIEWER: 403,
         ADMIN: admin,
+    }
+
+
+def everyone(status: int = 200) -> dict:
+    """A public page: the same for everybody."""
+    return {who: status for who in (ANON, YOUNG, STAFF, OTHER_STAFF, REVIEWER, ADMIN)}
+
+
+def readers_of_this_service(other_staff: int = 403) -> dict:
+    """A page about this library service's services: its staff, QLP reviewers and admins."""
+    return {
+        ANON: 302,
+        YOUNG: 403,
+        STAFF: 200,
+        OTHER_STAFF: other_staff,
+        REVIEWER: 200,
+        ADMIN: 200,
+    }
+
+
+def reviewers_only(reviewer: int) -> dict:
+    """Writing and signing QLP reviews: reviewers and admins."""
+    return {
+        ANON: 302,
+        YOUNG: 403,
+        STAFF: 403,
+        OTHER_STAFF: 403,
+        REVIEWER: reviewer,
+        ADMIN: reviewer,
     }
 
 
@@ -63,6 +103,19 @@ PAGES = [
         "/review/",
         {ANON: 302, YOUNG: 403, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200},
     ),
+    ("/you-said-we-did", everyone()),
+    ("/services/{v}", everyone()),
+    ("/codesign/", readers_of_this_service(other_staff=200)),
+    ("/codesign/partners", readers_of_this_service(other_staff=200)),
+    ("/codesign/services/{v}", readers_of_this_service()),
+    ("/codesign/services/{v}/sessions", readers_of_this_service()),
+    ("/codesign/services/{v}/codesigners", readers_of_this_service()),
+    ("/codesign/services/{v}/edit", staff_of_this_service(200)),
+    ("/codesign/new?idea={a}", staff_of_this_service(200)),
+    ("/codesign/sessions/{se}/edit", staff_of_this_service(200)),
+    ("/review/ideas", readers_of_this_service(other_staff=200)),
+    ("/review/services/{v}", readers_of_this_service()),
+    ("/review/reviews/{r}", readers_of_this_service()),
     ("/admin/", only_admins(200)),
     ("/admin/accounts", only_admins(200)),
     ("/admin/users/{s}/memberships", only_admins(200)),
@@ -81,6 +134,30 @@ ACTIONS = [
     # Fields left out of a POST keep their values, so this saves the consultation unchanged.
     ("/staff/consultations/{c}/edit", staff_of_this_service(303)),
     ("/staff/consultations/{c}/phase", staff_of_this_service(303)),
+    # A young person offers to help design an accepted idea (no JavaScript: back to the idea).
+    (
+        "/ideas/{a}/codesign",
+        {ANON: 302, YOUNG: 303, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
+    ),
+    # Empty forms: staff of the service are let in and told what is missing.
+    # No idea named in the form: nothing to start from, whoever asks.
+    ("/codesign/new", staff_of_this_service(400, other_staff=400)),
+    ("/codesign/services/{v}/status", staff_of_this_service(400)),
+    ("/codesign/services/{v}/edit", staff_of_this_service(400)),
+    ("/codesign/services/{v}/sessions", staff_of_this_service(400)),
+    ("/codesign/services/{v}/skills", staff_of_this_service(400)),
+    ("/codesign/services/{v}/partners", staff_of_this_service(400)),
+    ("/codesign/volunteers/{o}/decision", staff_of_this_service(400)),
+    ("/review/services/{v}/reviews", reviewers_only(400)),
+    # A draft's comment and recommendation may be saved empty, and filled in later.
+    ("/review/reviews/{r}/overall", reviewers_only(303)),
+    # An unfinished review is not signed: the reviewer is told what it still needs.
+    ("/review/reviews/{r}/sign", reviewers_only(400)),
+    # Only the service's Quality Leader answers a signed review; none of these people is.
+    (
+        "/review/reviews/{g}/response",
+        {ANON: 302, YOUNG: 403, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
+    ),
     ("/admin/library-services", only_admins(400)),
     ("/admin/branches", only_admins(400)),
     ("/admin/users/{u}/role", only_admins(303)),
@@ -119,6 +196,35 @@ def world(make, login):
     db.session.add(link)
     db.session.commit()
     membership = db.session.query(StaffMembership).filter_by(user_id=member.id).one()
+    # A co-designed service of this library service, with an offer, a session, a draft
+    # review and a signed one; and an accepted idea waiting for a service.
+    service = make.codesign_service(make.accepted_idea(idea.consultation))
+    waiting = make.accepted_idea(idea.consultation)
+    volunteer, reviewer = make.user(), make.user(Role.QLP_REVIEWER)
+    offer = CodesignVolunteer(idea=service.ideas[0], user=volunteer)
+    session = CodesignSession(
+        service=service,
+        held_on=date(2026, 1, 5),
+        place="Central",
+        attendance={"11-13": 3},
+        decisions="Fridays.",
+    )
+    signed = QlpReview(
+        service=service,
+        reviewer=reviewer,
+        period_start=date(2025, 10, 1),
+        period_end=date(2025, 12, 31),
+        signed_at=utcnow(),
+        signed_by=reviewer,
+    )
+    draft = QlpReview(
+        service=service,
+        reviewer=reviewer,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 1, 31),
+    )
+    db.session.add_all([offer, session, signed, draft])
+    db.session.commit()
 
     def as_(who):
         if who == STAFF:
@@ -134,6 +240,12 @@ def world(make, login):
             "s": member.id,
             "l": link.id,
             "m": membership.id,
+            "v": service.id,
+            "a": waiting.id,
+            "o": offer.id,
+            "se": session.id,
+            "r": draft.id,
+            "g": signed.id,
         }
 
     return as_
