@@ -202,7 +202,8 @@ def test_the_service_page_shows_every_part_of_the_service(client, place, service
         "Log a session",
     ):
         assert words in html, words
-    assert "Reviews, newest first" in html and "Ratings appear here once a review is signed." in html
+    assert "Reviews, newest first" in html
+    assert "Ratings appear here once a review is signed." in html
 
 
 def test_a_reviewer_reads_a_service_without_any_form(client, place, service, make, login):
