@@ -54,7 +54,7 @@ def volunteer(page: Page, base_url: str) -> None:
     page.get_by_label("Show my name (your pseudonym) on the public page as a co-designer").check()
     page.get_by_role("button", name="I want to help design this").click()
     expect(page.get_by_role("status")).to_contain_text("Thank you")
-    expect(page.get_by_text("Waiting for staff")).to_be_visible()
+    expect(page.get_by_text("Waiting for staff", exact=True)).to_be_visible()
 
 
 def accept_volunteer_and_log_session(page: Page) -> None:
@@ -63,6 +63,7 @@ def accept_volunteer_and_log_session(page: Page) -> None:
     page.get_by_role("button", name="Accept sam_reads").click()
     expect(page.locator("#codesigners")).to_contain_text("Co-designer")
     session = page.locator("#sessions-panel")
+    session.get_by_text("Log a session").click()
     session.get_by_label("Date").fill("2026-11-20")
     session.get_by_label("Place").fill("Central Library, teen space")
     session.get_by_label("Aged 11-13").fill("4")
@@ -94,8 +95,8 @@ def review_and_sign(page: Page) -> None:
         rating.get_by_label("Evidence").fill(f"Seen at the first session ({item}).")
         rating.get_by_role("button", name="Save rating").click()
         expect(page.get_by_role("status")).to_contain_text(item)
-    page.get_by_label("Overall comment").fill("A promising start, led by the young people.")
-    page.get_by_label("Recommendation").select_option(label="Continue")
+    page.get_by_role("textbox", name="Overall comment").fill("A promising start, led by the young people.")
+    page.get_by_role("group", name="Recommendation").get_by_label("Continue").check()
     page.get_by_role("button", name="Save comment and recommendation").click()
     expect(page.get_by_role("status")).to_contain_text("Saved")
     page.reload()
@@ -136,7 +137,9 @@ def test_an_accepted_idea_becomes_a_reviewed_service_young_people_can_follow(
         reviewer.goto(live_server)
         sign_in(reviewer, "qlp_reviewer", PASSWORD)
         review_and_sign(reviewer)
-        expect(reviewer.get_by_role("cell", name="Emerging").first).to_be_visible()
+        reviewer.get_by_role("link", name=f"Every review of {SERVICE}").click()
+        table = reviewer.get_by_role("table")
+        expect(table.get_by_role("cell", name="Emerging")).to_have_count(len(QLP_ITEMS))
 
         see_you_said_we_did(young)
     finally:

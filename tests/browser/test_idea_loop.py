@@ -182,6 +182,7 @@ def see_idea_under_outcome(page: Page, wording: str, title: str, vote_count: int
     """The QLP dashboard counts the idea under the outcome's own words, and opening the
     outcome loads its ideas in place, with votes and status."""
     page.get_by_role("link", name="QLP dashboard").click()
+    page.get_by_role("link", name=re.compile("^Ideas by outcome")).click()
     expect(page.get_by_role("heading", level=1, name="Ideas by outcome")).to_be_visible()
     outcome_row = page.get_by_role("listitem").filter(has_text=wording)
     expect(outcome_row).to_have_count(1)
