@@ -37,8 +37,6 @@ DECISION_LABELS = {
     IdeaStatus.UNDER_CONSIDERATION: _l("Consider it"),
     IdeaStatus.ACCEPTED: _l("Accept"),
     IdeaStatus.NOT_TAKEN_FORWARD: _l("Do not take forward"),
-    IdeaStatus.IN_CODESIGN: _l("Start co-design"),
-    IdeaStatus.DELIVERED: _l("Mark as delivered"),
     IdeaStatus.HIDDEN: _l("Hide"),
     IdeaStatus.MERGED: _l("Mark as merged"),
 }

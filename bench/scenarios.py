@@ -40,6 +40,7 @@ PAGES = (
     Page("staff queue", "/staff/", "staff"),
     Page("staff published", "/staff/published", "staff"),
     Page("QLP dashboard", "/review/", "reviewer"),
+    Page("QLP ideas by outcome", "/review/ideas", "reviewer"),
     Page("QLP outcome qlp.aim.c", "/review/outcomes/qlp.aim.c", "reviewer"),
     Page("outcomes", "/outcomes"),
     Page("home", "/"),

@@ -73,14 +73,23 @@ def test_staff_transitions_follow_the_lifecycle(make, start):
             assert idea.status == start
 
 
-def test_lifecycle_reaches_delivered_from_pending(make):
-    """The happy path: pending, published, considered, accepted, co-designed, delivered."""
+def test_lifecycle_reaches_accepted_from_pending(make):
+    """The happy path of decisions: pending, published, considered, accepted."""
     idea = make.idea(published=False)
     staff = make.staff(idea.consultation.library_service)
-    path = [S.PUBLISHED, S.UNDER_CONSIDERATION, S.ACCEPTED, S.IN_CODESIGN, S.DELIVERED]
+    path = [S.PUBLISHED, S.UNDER_CONSIDERATION, S.ACCEPTED]
     for status in path:
         change_status(idea, staff, status)
     assert [c.to_status for c in idea.history] == [S.PENDING, *path]
+
+
+@pytest.mark.parametrize("target", [S.IN_CODESIGN, S.DELIVERED])
+def test_co_design_and_delivery_come_with_a_service_not_a_decision(make, target):
+    """An accepted idea is co-designed only inside a co-designed service, which moves it on."""
+    idea = make.accepted_idea()
+    with pytest.raises(RuleError):
+        change_status(idea, make.staff(idea.consultation.library_service), target)
+    assert idea.status == S.ACCEPTED and idea.codesign_service_id is None
 
 
 @pytest.mark.parametrize("target", [S.REJECTED, S.CHANGES_REQUESTED, S.HIDDEN])

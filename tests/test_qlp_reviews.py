@@ -165,12 +165,12 @@ def rating_data(rating: QlpRating, value: str, evidence: str = "", sessions=(), 
 
 
 def test_starting_a_review_makes_a_draft_with_one_rating_per_qlp_aim_and_outcome(make):
-    """A new review has the ten QLP aims and outcomes, all "not yet", and is audited."""
+    """A new review has the ten QLP aims and outcomes, none rated yet, and is audited."""
     service, actor = make.codesign_service(), reviewer(make)
     review = start_review(service, actor, START, END)
     assert not review.is_signed and review.previous_id is None
     assert [r.outcome.code for r in sorted(review.ratings, key=lambda r: r.id)] == QLP_CODES
-    assert {(r.rating, r.evidence) for r in review.ratings} == {(Rating.NOT_YET, "")}
+    assert {(r.rating, r.evidence) for r in review.ratings} == {(None, "")}
     entry = db.session.query(AuditEntry).filter_by(action="review.start").one()
     assert (entry.actor_id, entry.subject_id) == (actor.id, review.id)
     assert entry.detail["service"] == service.id
@@ -347,6 +347,12 @@ def test_an_incomplete_review_cannot_be_signed(make):
     with pytest.raises(RuleError, match="Aim b needs evidence"):
         sign_review(review, actor)
     rate(review, actor, "qlp.aim.b", Rating.ESTABLISHED, "Training done.")
+    with pytest.raises(RuleError, match="Aim a is not rated") as refused:
+        sign_review(review, actor)
+    assert "Outcome f is not rated" in str(refused.value)
+    for code in QLP_CODES:
+        if code != "qlp.aim.b":
+            rate(review, actor, code, Rating.NOT_YET, "")
     sign_review(review, actor)
     review = fresh(review.id)
     assert review.is_signed and review.signed_by_id == actor.id
@@ -570,13 +576,12 @@ def test_every_review_action_is_audited(make):
     service = make.codesign_service()
     actor = reviewer(make)
     review = start_review(service, actor, START, END)
-    rate(review, actor, "qlp.aim.a", Rating.EMERGING, "Seen.")
-    save_overall(review, actor, "Fine.", Recommendation.CONTINUE)
+    complete(review, actor)
     sign_review(review, actor)
     respond_to_review(fresh(review.id), service.quality_leader, "Thanks.")
     assert actions() == [
         "review.start",
-        "review.rate",
+        *["review.rate"] * len(QLP_CODES),
         "review.overall",
         "review.sign",
         "review.respond",
@@ -811,7 +816,7 @@ def test_a_bad_rating_gets_a_400_with_a_message(client, make, login, value, evid
         assert message in html.replace("&#34;", '"').replace("&#39;", "'")
         assert ("<html" in html) is not htmx
     db.session.refresh(rating)
-    assert (rating.rating, rating.evidence) == (Rating.NOT_YET, "")
+    assert (rating.rating, rating.evidence) == (None, "")
 
 
 def test_a_session_of_another_service_is_refused_by_the_rating_form(client, make, login):

@@ -38,10 +38,10 @@ STAFF_TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
     S.PENDING: frozenset({S.PUBLISHED, S.CHANGES_REQUESTED, S.REJECTED, S.HIDDEN}),
     S.PUBLISHED: frozenset({S.UNDER_CONSIDERATION, S.HIDDEN, S.MERGED}),
     S.UNDER_CONSIDERATION: frozenset({S.ACCEPTED, S.NOT_TAKEN_FORWARD, S.HIDDEN, S.MERGED}),
-    S.ACCEPTED: frozenset({S.IN_CODESIGN}),
-    S.IN_CODESIGN: frozenset({S.DELIVERED}),
     S.HIDDEN: frozenset({S.PUBLISHED}),
 }
+# Accepted ideas go on to in_codesign and delivered with the co-designed service they join
+# (app/codesign/services.py), never by a decision alone, so every idea in co-design has a service.
 # Where an author may move their own idea.
 AUTHOR_TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
     S.PENDING: frozenset({S.WITHDRAWN}),

@@ -93,7 +93,8 @@ class QlpRating(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("qlp_reviews.id"))
     outcome_id: Mapped[int] = mapped_column(sa.ForeignKey("outcomes.id"))
-    rating: Mapped[Rating] = mapped_column(enum_type(Rating, "rating"), default=Rating.NOT_YET)
+    # None until the reviewer chooses: "not yet" is a judgement, never a default.
+    rating: Mapped[Rating | None] = mapped_column(enum_type(Rating, "rating"))
     evidence: Mapped[str] = mapped_column(sa.Text, default="")
 
     review: Mapped[QlpReview] = relationship(back_populates="ratings")

@@ -444,7 +444,7 @@ def start_review(
             QlpRating(
                 review=review,
                 outcome=outcome,
-                rating=before.rating if before else Rating.NOT_YET,
+                rating=before.rating if before else None,
                 evidence=before.evidence if before else "",
                 sessions=list(before.sessions) if before else [],
                 skills=list(before.skills) if before else [],

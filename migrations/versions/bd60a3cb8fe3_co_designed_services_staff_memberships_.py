@@ -156,7 +156,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('review_id', sa.Integer(), nullable=False),
     sa.Column('outcome_id', sa.Integer(), nullable=False),
-    sa.Column('rating', sa.Enum('not_yet', 'emerging', 'established', 'embedded', name='rating', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('rating', sa.Enum('not_yet', 'emerging', 'established', 'embedded', name='rating', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('evidence', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['outcome_id'], ['outcomes.id'], name=op.f('fk_qlp_ratings_outcome_id_outcomes')),
     sa.ForeignKeyConstraint(['review_id'], ['qlp_reviews.id'], name=op.f('fk_qlp_ratings_review_id_qlp_reviews')),
