@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.access import STAFF_ROLES, acts_in, member_library_service_ids
 from app.audit import record
 from app.extensions import db
-from app.ideas.services import MESSAGE_MAX
+from app.ideas.services import MESSAGE_MAX, advance_idea
 from app.models import (
     AGE_BANDS,
     BeneficiaryGroup,
@@ -29,7 +29,6 @@ from app.models import (
     Consultation,
     Idea,
     IdeaStatus,
-    IdeaStatusChange,
     Outcome,
     OutcomeLink,
     Partner,
@@ -404,17 +403,15 @@ def _join(idea: Idea, service: CodesignService, actor: User, message: str) -> No
     services from the same idea at once never both take it: the second is refused.
     """
     title = idea.title
-    moved = db.session.execute(
-        update(Idea)
-        .where(
-            Idea.id == idea.id,
-            Idea.status == IdeaStatus.ACCEPTED,
-            Idea.codesign_service_id.is_(None),
-        )
-        .values(status=IdeaStatus.IN_CODESIGN, codesign_service_id=service.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
+    joined = advance_idea(
+        idea,
+        actor,
+        IdeaStatus.IN_CODESIGN,
+        message,
+        when=[Idea.status == IdeaStatus.ACCEPTED, Idea.codesign_service_id.is_(None)],
+        codesign_service_id=service.id,
+    )
+    if not joined:
         db.session.rollback()
         raise RuleError(
             _l(
@@ -422,17 +419,6 @@ def _join(idea: Idea, service: CodesignService, actor: User, message: str) -> No
                 title=title,
             )
         )
-    set_committed_value(idea, "status", IdeaStatus.IN_CODESIGN)
-    set_committed_value(idea, "codesign_service_id", service.id)
-    db.session.add(
-        IdeaStatusChange(
-            idea=idea,
-            actor=actor,
-            from_status=IdeaStatus.ACCEPTED,
-            to_status=IdeaStatus.IN_CODESIGN,
-            message=message,
-        )
-    )
     record(
         actor,
         "idea.status",
@@ -641,24 +627,8 @@ def _deliver_ideas(service: CodesignService, actor: User, message: str) -> list[
     ).scalars()
     moved_ids = []
     for idea in ideas:
-        moved = db.session.execute(
-            update(Idea)
-            .where(Idea.id == idea.id, Idea.status == IdeaStatus.IN_CODESIGN)
-            .values(status=IdeaStatus.DELIVERED)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if moved != 1:  # staff delivered it themselves a moment ago
-            continue
-        set_committed_value(idea, "status", IdeaStatus.DELIVERED)
-        db.session.add(
-            IdeaStatusChange(
-                idea=idea,
-                actor=actor,
-                from_status=IdeaStatus.IN_CODESIGN,
-                to_status=IdeaStatus.DELIVERED,
-                message=message,
-            )
-        )
+        if not advance_idea(idea, actor, IdeaStatus.DELIVERED, message):
+            continue  # it moved on some other way a moment ago
         record(
             actor,
             "idea.status",

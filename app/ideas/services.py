@@ -68,28 +68,41 @@ def _check_text(title: str, description: str) -> tuple[str, str]:
     return title, description
 
 
-def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> IdeaStatusChange:
-    """Change the status and record the step in the idea's history (not committed).
+def advance_idea(
+    idea: Idea, actor: User, to_status: IdeaStatus, message: str = "", *, when=(), **values
+) -> bool:
+    """Move an idea on from the status it was read in, with the step in its history.
 
-    The status changes only if nobody else changed it since this idea was read, so two
-    decisions sent at once (a double click, two staff) never both take effect.
+    Not committed. The status changes only if nobody else changed it since the idea was read
+    (and every condition in `when` still holds), so two decisions sent at once (a double
+    click, two staff) never both take effect: the later one gets False and changes nothing.
+    `values` are other columns set in the same statement.
     """
     from_status = idea.status
     moved = db.session.execute(
         update(Idea)
-        .where(Idea.id == idea.id, Idea.status == from_status)
-        .values(status=to_status)
+        .where(Idea.id == idea.id, Idea.status == from_status, *when)
+        .values(status=to_status, **values)
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
+        return False
+    set_committed_value(idea, "status", to_status)
+    for name, value in values.items():
+        set_committed_value(idea, name, value)
+    db.session.add(
+        IdeaStatusChange(
+            idea=idea, actor=actor, from_status=from_status, to_status=to_status, message=message
+        )
+    )
+    return True
+
+
+def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> None:
+    """Move an idea on (see `advance_idea`), or refuse if someone changed it just now."""
+    if not advance_idea(idea, actor, to_status, message):
         db.session.rollback()
         raise RuleError(_l("Someone changed this idea just now. Please look at it again."))
-    set_committed_value(idea, "status", to_status)
-    change = IdeaStatusChange(
-        idea=idea, actor=actor, from_status=from_status, to_status=to_status, message=message
-    )
-    db.session.add(change)
-    return change
 
 
 def propose_idea(author: User, consultation: Consultation, title: str, description: str) -> Idea:
