@@ -1,4 +1,6 @@
-"""Every page, as each kind of person sees it, fits a phone and names every field."""
+"""Every page, as each kind of person sees it, fits a phone, names every field and passes axe."""
+
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -71,6 +73,13 @@ PAGES = {
         "/admin/users/4/memberships",
     ],
 }
+# axe-core (from npm, a development dependency) checks each page against WCAG 2.1 A and AA.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """
+axe.run({runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}).then((result) =>
+  result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)
+)
+"""
 # Reports what a person on a small phone would trip over, as a list of sentences.
 LAYOUT_PROBLEMS = """
 () => {
@@ -109,7 +118,11 @@ def sign_in(page: Page, base_url: str, name: str) -> None:
 def test_every_page_fits_a_phone_and_labels_every_field(
     browser_page: Page, live_server: str, page_log, account
 ):
-    """At 360px: no sideways scrolling, a label on every field, tap targets of 44px or more."""
+    """At 360px: no sideways scrolling, a label on every field, tap targets of 44px or more,
+    and nothing axe finds against WCAG 2.1 AA."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make install` to install the npm packages.")
+    axe = AXE.read_text()
     page = browser_page
     if account:
         sign_in(page, live_server, account)
@@ -117,7 +130,8 @@ def test_every_page_fits_a_phone_and_labels_every_field(
     for path in PAGES[account]:
         response = page.goto(live_server + path)
         assert response.status == 200, path
-        found = page.evaluate(LAYOUT_PROBLEMS)
+        # Evaluated scripts run outside the page's Content Security Policy.
+        found = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(axe + AXE_RUN)
         if found:
             problems[path] = found
     assert problems == {}
