@@ -5,11 +5,13 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, make_response, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url
 from sqlalchemy import select
 
 from app.extensions import db, login_manager
 from app.models import Role, StaffMembership
+from app.rules import RuleError
 from app.web import is_htmx, local_path
 
 STAFF_ROLES = (Role.STAFF, Role.ADMIN)
@@ -91,6 +93,14 @@ def acts_in(user, library_service_id: int) -> bool:
         ).first()
         is not None
     )
+
+
+def refuse_unless_staff_of(actor, library_service_id: int) -> None:
+    """The rule services apply: refuse (RuleError) anyone but admins and this service's staff."""
+    if actor.role not in STAFF_ROLES:
+        raise RuleError(_l("Only library staff can do that."))
+    if not acts_in(actor, library_service_id):
+        raise RuleError(_l("Only staff of this library service can do that."))
 
 
 def require_member(library_service_id: int) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from app.access import STAFF_ROLES, require_member, require_reader, roles_required
+from app.access import STAFF_ROLES, acts_in, require_member, require_reader, roles_required
 from app.codesign import bp, services
 from app.codesign.forms import (
     AddIdeaForm,
@@ -380,7 +380,7 @@ def _service_context(service: CodesignService, **forms) -> dict:
 
     Read-only viewers (reviewers, admins aside) get no forms at all.
     """
-    can_edit = services.may_act(current_user, service.library_service_id)
+    can_edit = acts_in(current_user, service.library_service_id)
     context = {
         "service": service,
         "can_edit": can_edit,
@@ -623,7 +623,7 @@ def volunteers(service_id: int):
         "codesign/volunteers.html",
         _volunteers_listing(service, cursor_from_request()),
         service=service,
-        can_edit=services.may_act(current_user, service.library_service_id),
+        can_edit=acts_in(current_user, service.library_service_id),
     )
 
 
@@ -773,7 +773,7 @@ def sessions(service_id: int):
         "codesign/sessions.html",
         _sessions_listing(service, cursor_from_request()),
         service=service,
-        can_edit=services.may_act(current_user, service.library_service_id),
+        can_edit=acts_in(current_user, service.library_service_id),
     )
 
 

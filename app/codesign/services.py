@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.access import STAFF_ROLES, acts_in, member_library_service_ids
+from app.access import STAFF_ROLES, member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
 from app.ideas.services import MESSAGE_MAX, advance_idea
@@ -82,19 +82,6 @@ START_MESSAGE = _l("We have started planning this with young people.")
 
 
 # Who may act -------------------------------------------------------------------------------
-
-
-def may_act(user: User, library_service_id: int) -> bool:
-    """True if `user` may change this library service's co-designed services."""
-    return user.role in STAFF_ROLES and acts_in(user, library_service_id)
-
-
-def _require_actor(actor: User, library_service_id: int) -> None:
-    """Refuse anyone but staff of this library service (and admins)."""
-    if actor.role not in STAFF_ROLES:
-        raise RuleError(_l("Only library staff can do that."))
-    if not acts_in(actor, library_service_id):
-        raise RuleError(_l("Only staff of this library service can do that."))
 
 
 def _readable_scope(viewer: User) -> frozenset[int] | None:
@@ -390,7 +377,7 @@ def check_startable(actor: User, ideas: list[Idea]) -> int:
     if len(library_service_ids) > 1:
         raise RuleError(_l("A service starts from ideas of one library service only."))
     library_service_id = library_service_ids.pop()
-    _require_actor(actor, library_service_id)
+    refuse_unless_staff_of(actor, library_service_id)
     for idea in ideas:
         _check_can_join(idea)
     return library_service_id
@@ -506,7 +493,7 @@ def edit_service(
     partner_ids: list[int],
 ) -> None:
     """Change a service's details: name, words for young people, who it is for, and who runs it."""
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     details = _check_details(
         service.library_service_id,
         name=name,
@@ -538,7 +525,7 @@ def edit_service(
 
 def add_idea(service: CodesignService, idea: Idea, actor: User, message: str | None = None) -> None:
     """An accepted idea of the same library service joins a service still being shaped."""
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     if idea.consultation.library_service_id != service.library_service_id:
         raise RuleError(_l("Only ideas from this service's library service can join it."))
     if service.status not in OPEN_TO_IDEAS:
@@ -578,7 +565,7 @@ def change_service_status(
     co-design are delivered too, with the same message. The change takes effect only if
     nobody changed the status since the service was read.
     """
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     if to_status not in next_statuses(service):
         raise RuleError(
             _l("A service moves one step forward at a time, or stops. It cannot move there now.")
@@ -648,7 +635,7 @@ def link_service_outcome(
     service: CodesignService, outcome_code: str, actor: User, rationale: str
 ) -> ServiceOutcomeLink:
     """Link a service to a Promise or QLP outcome, saying why; each outcome at most once."""
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     outcome = db.session.execute(
         select(Outcome).where(Outcome.code == outcome_code)
     ).scalar_one_or_none()
@@ -677,7 +664,7 @@ def link_service_outcome(
 def unlink_service_outcome(link: ServiceOutcomeLink, actor: User) -> None:
     """Remove a service's outcome link; the audit log keeps what it said."""
     service = link.service
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     record(
         actor,
         "service.unlink_outcome",
@@ -728,7 +715,7 @@ def decide_volunteer(volunteer: CodesignVolunteer, actor: User, accept: bool) ->
     Only an offer still waiting is answered, so the same offer accepted twice at once takes
     effect once; the other is told it was already answered.
     """
-    _require_actor(actor, volunteer.idea.consultation.library_service_id)
+    refuse_unless_staff_of(actor, volunteer.idea.consultation.library_service_id)
     to_status = VolunteerStatus.ACCEPTED if accept else VolunteerStatus.DECLINED
     now = utcnow()
     answered = db.session.execute(
@@ -766,7 +753,7 @@ def create_partner(
     With `service`, the new partner also joins that service, in the same transaction.
     """
     if service is not None:
-        _require_actor(actor, service.library_service_id)
+        refuse_unless_staff_of(actor, service.library_service_id)
     elif actor.role not in STAFF_ROLES:
         raise RuleError(_l("Only library staff can do that."))
     name = " ".join(name.split())
@@ -827,7 +814,7 @@ def _attach_partner(service: CodesignService, partner: Partner, actor: User) -> 
 
 def add_partner(service: CodesignService, actor: User, partner: Partner) -> None:
     """An existing partner starts working on a service."""
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     _attach_partner(service, partner, actor)
     db.session.commit()
     db.session.expire(service, ["partners"])
@@ -835,7 +822,7 @@ def add_partner(service: CodesignService, actor: User, partner: Partner) -> None
 
 def remove_partner(service: CodesignService, actor: User, partner: Partner) -> None:
     """A partner stops working on a service; the sessions it came to still say so."""
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     removed = db.session.execute(
         delete(codesign_service_partners).where(
             codesign_service_partners.c.service_id == service.id,
@@ -928,7 +915,7 @@ def log_session(service: CodesignService, actor: User, **fields) -> CodesignSess
     `fields`: held_on, place, attendance ({age band or "adults": count}), partner_ids,
     brought_together, cohesion_note (needed when brought_together), decisions.
     """
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     values = _check_session(service, **fields)
     session = CodesignSession(service_id=service.id, recorded_by_id=actor.id, **values)
     db.session.add(session)
@@ -941,7 +928,7 @@ def log_session(service: CodesignService, actor: User, **fields) -> CodesignSess
 def edit_session(session: CodesignSession, actor: User, **fields) -> None:
     """Correct what a session record says (the same fields as `log_session`)."""
     service = session.service
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     values = _check_session(service, **fields)
     for key, value in values.items():
         setattr(session, key, value)
@@ -958,7 +945,7 @@ def record_skill(
     session_id: int | None = None,
 ) -> StaffSkill:
     """Record a skill a member of staff developed through the service (QLP outcome b)."""
-    _require_actor(actor, service.library_service_id)
+    refuse_unless_staff_of(actor, service.library_service_id)
     if staff_id not in {user.id for user in library_staff(service.library_service_id)}:
         raise RuleError(_l("Please choose a member of staff of this library service."))
     skill, evidence = " ".join(skill.split()), evidence.strip()

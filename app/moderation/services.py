@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from app.access import acts_in, member_library_service_ids
+from app.access import acts_in, member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
 from app.models import (
@@ -42,13 +42,6 @@ def _require_staff(actor: User) -> None:
     """Refuse anyone who is not staff (or an admin)."""
     if actor.role not in (Role.STAFF, Role.ADMIN):
         raise RuleError(_l("Only library staff can do that."))
-
-
-def _require_member(actor: User, library_service_id: int) -> None:
-    """Refuse anyone but admins and staff who belong to this library service."""
-    _require_staff(actor)
-    if not acts_in(actor, library_service_id):
-        raise RuleError(_l("Only staff of this library service can do that."))
 
 
 def has_no_membership(actor: User) -> bool:
@@ -118,7 +111,7 @@ def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> 
 
     Only admins and staff of the idea's library service may.
     """
-    _require_member(actor, idea.consultation.library_service_id)
+    refuse_unless_staff_of(actor, idea.consultation.library_service_id)
     if not idea.is_public:
         raise RuleError(_l("Only published ideas can be linked to outcomes."))
     outcome = db.session.execute(
@@ -146,7 +139,7 @@ def unlink_outcome(link: OutcomeLink, actor: User) -> None:
 
     Only admins and staff of the idea's library service may.
     """
-    _require_member(actor, link.idea.consultation.library_service_id)
+    refuse_unless_staff_of(actor, link.idea.consultation.library_service_id)
     record(actor, "outcome.unlink", link.idea, outcome=link.outcome.code, rationale=link.rationale)
     db.session.delete(link)
     db.session.commit()
@@ -197,7 +190,7 @@ def save_consultation(
     """
     _require_staff(actor)
     if consultation is not None:
-        _require_member(actor, consultation.library_service_id)
+        refuse_unless_staff_of(actor, consultation.library_service_id)
     service = db.session.get(LibraryService, library_service_id)
     if service is None:
         raise RuleError(_l("Please choose a library service from the list."))
@@ -247,7 +240,7 @@ def set_phase(consultation: Consultation, actor: User, phase: Phase) -> None:
 
     Only admins and staff of the consultation's library service may.
     """
-    _require_member(actor, consultation.library_service_id)
+    refuse_unless_staff_of(actor, consultation.library_service_id)
     if consultation.phase == phase:
         raise RuleError(_l("The consultation is already in that phase."))
     previous = consultation.phase
