@@ -18,13 +18,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 
+# Front-end packages are copied from node_modules, never committed.
+VENDOR := static/vendor/htmx.min.js static/vendor/htmx-ext-sse.min.js
+
 static/vendor/htmx.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/htmx.org/dist/htmx.min.js $@
 
-install: $(VENV)/.installed static/vendor/htmx.min.js
+static/vendor/htmx-ext-sse.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx-ext-sse/dist/sse.min.js $@
 
-vendor: static/vendor/htmx.min.js
+install: $(VENV)/.installed $(VENDOR)
+
+vendor: $(VENDOR)
 
 # Migrate, load the outcome frameworks, and add demo data to an empty database.
 db: install
