@@ -57,6 +57,9 @@ def create_app(config: dict | None = None) -> Flask:
     compress.init_app(app)
 
     from app.assets import init_static_files
+    from app.live import init_live
+
+    init_live(app)
 
     init_static_files(app, SECURITY_HEADERS)
     _register_blueprints(app)

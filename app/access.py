@@ -78,6 +78,13 @@ def member_library_service_ids(user) -> frozenset[int] | None:
     )
 
 
+def readable_library_service_ids(user) -> frozenset[int] | None:
+    """The library services whose staff pages `user` reads; None for all (admins, reviewers)."""
+    if user.role == Role.QLP_REVIEWER:
+        return None
+    return member_library_service_ids(user)
+
+
 def acts_in(user, library_service_id: int) -> bool:
     """True if `user` may act for this library service: an admin, or staff who belong to it."""
     if user.role == Role.ADMIN:

@@ -1,6 +1,7 @@
 """Writing the append-only audit log of staff actions."""
 
 from app.extensions import db
+from app.live.events import audited
 from app.models import AuditEntry, User
 
 
@@ -14,4 +15,5 @@ def record(actor: User, action: str, subject, **detail) -> AuditEntry:
         detail=detail,
     )
     db.session.add(entry)
+    audited(subject)
     return entry

@@ -18,6 +18,16 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", ""))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Live pages: a comment every so often keeps proxies from closing a quiet stream; a stream
+    # ends after a while and the browser reconnects, which checks the viewer's access afresh;
+    # events are gathered for a moment and sent as one batch.
+    LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
+    LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "300"))
+    LIVE_COALESCE_SECONDS = float(os.environ.get("LIVE_COALESCE_SECONDS", "0.25"))
+    # While a page cannot hold its stream open (Redis down, or a proxy in the way), it polls.
+    LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "30"))
+    # Redis pub/sub channels are shared by every database number: the prefix keeps apps apart.
+    LIVE_REDIS_PREFIX = os.environ.get("LIVE_REDIS_PREFIX", "live:")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"

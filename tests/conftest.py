@@ -65,6 +65,10 @@ def app(database_uri):
             # Cheap Argon2 settings keep the tests fast; the hashing code is the same.
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 256,
+            # Live streams in tests: events are batched briefly, and a stream ends quickly.
+            "LIVE_COALESCE_SECONDS": 0.01,
+            "LIVE_HEARTBEAT_SECONDS": 0.05,
+            "LIVE_STREAM_SECONDS": 0.3,
         }
     )
     with app.app_context():

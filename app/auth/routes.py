@@ -1,6 +1,6 @@
 """Routes for joining, signing in and signing out."""
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -8,6 +8,7 @@ from app.auth import bp
 from app.auth.forms import JoinForm, SignInForm
 from app.auth.services import authenticate, create_account
 from app.extensions import db, login_manager
+from app.live import events as live
 from app.models import User
 from app.rules import RuleError
 from app.web import local_path, render
@@ -58,7 +59,9 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
-    """Sign out (a POST, so no link or prefetch can do it)."""
+    """Sign out (a POST, so no link or prefetch can do it); this session's live pages stop."""
+    if "live" in session:
+        live.session_ended(session.pop("live"))
     logout_user()
     flash(_("You are signed out."))
     return redirect(url_for("ideas.index"), code=303)

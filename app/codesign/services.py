@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.access import STAFF_ROLES, member_library_service_ids, refuse_unless_staff_of
+from app.access import STAFF_ROLES, readable_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
 from app.ideas.services import MESSAGE_MAX, advance_idea
@@ -33,7 +33,6 @@ from app.models import (
     OutcomeLink,
     Partner,
     PartnerKind,
-    Role,
     ServiceOutcomeLink,
     ServiceStatus,
     ServiceStatusChange,
@@ -82,13 +81,6 @@ START_MESSAGE = _l("We have started planning this with young people.")
 
 
 # Who may act -------------------------------------------------------------------------------
-
-
-def _readable_scope(viewer: User) -> frozenset[int] | None:
-    """The library services whose services `viewer` reads; None for all (admins, reviewers)."""
-    if viewer.role == Role.QLP_REVIEWER:
-        return None
-    return member_library_service_ids(viewer)
 
 
 def library_staff(library_service_id: int) -> list[User]:
@@ -141,7 +133,7 @@ def services_page(viewer: User, cursor: Cursor | None = None) -> Page[tuple[Code
     statement = select(CodesignService, idea_count).options(
         joinedload(CodesignService.library_service)
     )
-    scope = _readable_scope(viewer)
+    scope = readable_library_service_ids(viewer)
     if scope is not None:
         statement = statement.where(CodesignService.library_service_id.in_(sorted(scope)))
     return paginate(statement, [CodesignService.id], cursor, descending=True)
@@ -155,7 +147,7 @@ def waiting_ideas_page(viewer: User, cursor: Cursor | None = None) -> Page[Idea]
         .where(Idea.status == IdeaStatus.ACCEPTED, Idea.codesign_service_id.is_(None))
         .options(contains_eager(Idea.consultation).joinedload(Consultation.library_service))
     )
-    scope = _readable_scope(viewer)
+    scope = readable_library_service_ids(viewer)
     if scope is not None:
         statement = statement.where(Consultation.library_service_id.in_(sorted(scope)))
     return paginate(statement, [Idea.id], cursor, descending=True)

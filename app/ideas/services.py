@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.access import acts_in
 from app.audit import record
 from app.extensions import db
+from app.live import events as live
 from app.models import (
     PUBLIC_STATUSES,
     CodesignService,
@@ -78,7 +79,7 @@ def advance_idea(
     click, two staff) never both take effect: the later one gets False and changes nothing.
     `values` are other columns set in the same statement.
     """
-    from_status = idea.status
+    from_status, was_public = idea.status, idea.is_public
     moved = db.session.execute(
         update(Idea)
         .where(Idea.id == idea.id, Idea.status == from_status, *when)
@@ -95,6 +96,7 @@ def advance_idea(
             idea=idea, actor=actor, from_status=from_status, to_status=to_status, message=message
         )
     )
+    live.idea_moved(idea, was_public)
     return True
 
 
@@ -115,6 +117,8 @@ def propose_idea(author: User, consultation: Consultation, title: str, descripti
     idea = Idea(consultation=consultation, author=author, title=title, description=description)
     db.session.add(idea)
     db.session.add(IdeaStatusChange(idea=idea, actor=author, from_status=None, to_status=S.PENDING))
+    db.session.flush()
+    live.idea_moved(idea, was_public=False)
     db.session.commit()
     return idea
 
@@ -214,8 +218,8 @@ _REMOVE_VOTE = delete(_votes).where(
 _COUNT_VOTE = (
     update(_ideas)
     .where(_ideas.c.id == bindparam("idea"))
-    .values(vote_count=_ideas.c.vote_count + bindparam("change"))
-    .returning(_ideas.c.vote_count)
+    .values(vote_count=_ideas.c.vote_count + bindparam("change"), vote_seq=_ideas.c.vote_seq + 1)
+    .returning(_ideas.c.vote_count, _ideas.c.vote_seq)
 )
 
 
@@ -279,8 +283,13 @@ def ballot(voter: User, idea: Idea) -> Ballot:
 
 
 def _count_vote(idea: Idea, change: int) -> int:
-    """Add `change` to the idea's vote count in the database; returns the new count."""
-    return _run(_COUNT_VOTE, idea=idea.id, change=change).scalar_one()
+    """Add `change` to the idea's vote count in the database; returns the new count.
+
+    Live pages hear of the new count once the vote is committed.
+    """
+    count, sequence = _run(_COUNT_VOTE, idea=idea.id, change=change).one()
+    live.votes_changed(idea, count, sequence)
+    return count
 
 
 def cast_vote(voter: User, idea: Idea) -> Ballot:
@@ -324,6 +333,25 @@ def withdraw_vote(voter: User, idea: Idea) -> Ballot:
     db.session.commit()
     set_committed_value(idea, "vote_count", count)
     return Ballot(False, count, left)
+
+
+# The most ideas a page asks fresh counts for at once (a page shows 20 more per "Show more").
+COUNTS_MAX = 500
+
+
+def vote_counts(consultation: Consultation, idea_ids: list[int]) -> list[Idea]:
+    """The current vote counts of these public ideas of a consultation, in one query."""
+    if not idea_ids:
+        return []
+    return list(
+        db.session.execute(
+            select(Idea).where(
+                Idea.consultation_id == consultation.id,
+                Idea.id.in_(idea_ids),
+                Idea.status.in_(sorted(PUBLIC_STATUSES)),
+            )
+        ).scalars()
+    )
 
 
 def published_ideas(consultation: Consultation, cursor: Cursor | None = None) -> Page[Idea]:
@@ -614,6 +642,11 @@ def you_said_we_did(cursor: Cursor | None = None) -> Page[ServiceStory]:
             service, steps.get(service.id), ideas.get(service.id, []), names.get(service.id, [])
         )
     )
+
+
+def service_exists(service_id: int) -> bool:
+    """True if there is a co-designed service with this id (its page is public)."""
+    return db.session.get(CodesignService, service_id) is not None
 
 
 def public_service(service_id: int) -> PublicService | None:

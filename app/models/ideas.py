@@ -65,6 +65,9 @@ class Idea(db.Model):
     )
     # Kept exact by the vote services, in the same transaction as the vote row.
     vote_count: Mapped[int] = mapped_column(default=0)
+    # Goes up by one with every change to vote_count: live pages use it to tell which of two
+    # counts published at nearly the same moment is the newer.
+    vote_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     # The co-designed service this idea became, once staff start one from it.
     codesign_service_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("codesign_services.id"), index=True

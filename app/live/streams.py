@@ -1,0 +1,126 @@
+"""Serving a page's stream of server-sent events: heartbeats, batches, and a bounded life.
+
+A stream is opened by a view that has already checked the viewer may see the page, with the
+channels that page listens on and a `translate` function turning a batch of events into SSE
+messages. The view's database session is closed before streaming, so an open stream holds no
+database connection.
+"""
+
+import random
+import secrets
+import time
+from collections.abc import Callable, Iterable, Iterator
+from types import SimpleNamespace
+
+from flask import Response, current_app, render_template, session, stream_with_context
+
+from app.extensions import db
+from app.live.broker import BrokerUnavailable
+from app.live.events import person_channel, session_channel
+
+Translate = Callable[[list[dict]], Iterable[tuple[str, str]]]
+
+# How long a browser waits before reconnecting a stream that ended.
+RETRY_MILLISECONDS = 3000
+
+
+def message(name: str, data: str) -> str:
+    """One SSE message; the data is one line (templates render without newlines)."""
+    lines = "".join(f"data: {line}\n" for line in data.splitlines() or [""])
+    return f"event: {name}\n{lines}\n"
+
+
+def session_id() -> str:
+    """This signed-in session's id for live streams (made at sign-in; here if it predates that)."""
+    if "live" not in session:
+        session["live"] = secrets.token_urlsafe(16)
+    return session["live"]
+
+
+def open_stream(channels: Iterable[str], translate: Translate, viewer=None) -> Response:
+    """Answer with an event stream on these channels, or 503 while streams are unavailable.
+
+    A signed-in viewer's stream also listens for the end of their session and for changes to
+    their access, and ends on either; reconnecting then checks them afresh.
+    """
+    channels = set(channels)
+    if viewer is not None and viewer.is_authenticated:
+        channels |= {person_channel(viewer.id), session_channel(session_id())}
+    try:
+        subscription = current_app.extensions["live"].subscribe(channels)
+    except BrokerUnavailable:
+        return Response("", status=503, headers={"Retry-After": "30"})
+    db.session.close()
+    config = current_app.config
+    # Streams end at slightly different times, so pages opened together don't reconnect together.
+    lifetime = config["LIVE_STREAM_SECONDS"] * random.uniform(0.8, 1.0)
+    stream = _events(subscription, translate, config["LIVE_HEARTBEAT_SECONDS"], lifetime)
+    response = Response(stream_with_context(stream), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-store"
+    # Tells nginx not to buffer the stream.
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _events(subscription, translate: Translate, heartbeat: float, lifetime: float) -> Iterator[str]:
+    """Messages for the browser until the stream's life is over or its session ends."""
+    try:
+        yield f"retry: {RETRY_MILLISECONDS}\n: open\n\n"
+        deadline = time.monotonic() + lifetime
+        while (remaining := deadline - time.monotonic()) > 0:
+            events = subscription.get(timeout=min(heartbeat, remaining))
+            if subscription.closed or any(event["kind"] == "end" for event in events):
+                return
+            if not events:
+                yield ": keep-alive\n\n"
+                continue
+            for name, data in translate(events):
+                yield message(name, data)
+    finally:
+        subscription.close()
+
+
+def latest_counts(events: list[dict], seen: dict[int, int], idea_id: int | None = None):
+    """The newest count of each idea in a batch, skipping any older than one already sent.
+
+    `seen` (idea id -> sequence) belongs to one stream: counts published from two workers can
+    arrive out of order, and a stream never shows a count older than one it has shown.
+    """
+    newest: dict[int, dict] = {}
+    for event in events:
+        if event["kind"] != "votes" or (idea_id is not None and event["idea"] != idea_id):
+            continue
+        if event["seq"] > seen.get(event["idea"], -1):
+            seen[event["idea"]] = event["seq"]
+            newest[event["idea"]] = event
+    return [
+        SimpleNamespace(id=event["idea"], vote_count=event["count"]) for event in newest.values()
+    ]
+
+
+def vote_counts_message(ideas: list) -> tuple[str, str]:
+    """The `votes` message: each idea's count, swapped out of band into its place on the page."""
+    return rendered("votes", "ideas/_vote_counts.html", ideas=ideas)
+
+
+def one_line(html: str) -> str:
+    """A rendered partial on one line, as one SSE data line."""
+    return " ".join(html.split())
+
+
+def has(events: list[dict], kind: str, **match) -> bool:
+    """True if any event in the batch is of this kind and matches every given value."""
+    return any(
+        event["kind"] == kind and all(event.get(key) == value for key, value in match.items())
+        for event in events
+    )
+
+
+def changed(name: str) -> tuple[str, str]:
+    """A message that only names what changed: the page fetches its own fresh partial."""
+    return name, "changed"
+
+
+def rendered(name: str, template: str, **context) -> tuple[str, str]:
+    """A message carrying a rendered partial, the same for everyone who receives it."""
+    return name, one_line(render_template(template, **context))
