@@ -119,6 +119,20 @@ PAGES = [
     ("/admin/", only_admins(200)),
     ("/admin/accounts", only_admins(200)),
     ("/admin/users/{s}/memberships", only_admins(200)),
+    # Live streams check the same roles as their pages.
+    ("/live/consultations/{c}", everyone()),
+    ("/consultations/{c}/counts?idea={i}", everyone()),
+    ("/live/ideas/{i}", everyone()),
+    ("/live/services/{v}", everyone()),
+    (
+        "/live/my-ideas",
+        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
+    ),
+    ("/staff/live/queue", staff_of_this_service(200, other_staff=200)),
+    (
+        "/review/live",
+        {ANON: 302, YOUNG: 403, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200},
+    ),
 ]
 # State changes: (path, {who: expected status}) for a POST with a valid CSRF token.
 ACTIONS = [

@@ -1,6 +1,15 @@
 """Routes for young people: consultations, ideas, votes, co-design offers, what ideas became."""
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, text
@@ -10,6 +19,8 @@ from app.access import YOUNG_PERSON_ROLES, roles_required
 from app.extensions import db
 from app.ideas import bp, services
 from app.ideas.forms import CodesignCreditForm, CodesignOfferForm, IdeaForm
+from app.live import events as live
+from app.live import streams
 from app.models import (
     CodesignVolunteer,
     Consultation,
@@ -321,7 +332,7 @@ def service(service_id: int):
     found = services.public_service(service_id)
     if found is None:
         abort(404)
-    return render("ideas/service.html", public=found, service=found.service)
+    return render("ideas/service.html", "ideas/_service.html", public=found, service=found.service)
 
 
 @bp.route("/outcomes")
@@ -346,3 +357,91 @@ def healthz():
     healthy = database == "ok"
     body = {"status": "ok" if healthy else "degraded", "database": database}
     return jsonify(body), 200 if healthy else 503
+
+
+# Live updates. Each stream sits beside its page and loads what the page loads, so it refuses
+# exactly whom the page refuses. Vote counts and notices are the same for everyone who may see
+# the page, so their events carry the rendered partial: a class voting at once costs no
+# requests from the other phones. "My ideas" is one person's own, so its event only names the
+# change and the page fetches its list with the person's own request.
+
+
+@bp.route("/live/consultations/<int:consultation_id>")
+def consultation_live(consultation_id: int):
+    """The consultation page's stream: vote counts, and a notice when the ideas shown change."""
+    consultation = _get_consultation(consultation_id)
+    page_url = url_for("ideas.consultation", consultation_id=consultation.id)
+    seen: dict[int, int] = {}
+
+    def translate(events):
+        """Counts as they change; a notice (once a batch) when ideas join or leave the list."""
+        counts = streams.latest_counts(events, seen)
+        if counts:
+            yield streams.vote_counts_message(counts)
+        if streams.has(events, "idea", listed=True):
+            yield streams.rendered("ideas", "ideas/_ideas_news.html", page_url=page_url)
+
+    return streams.open_stream(
+        [live.consultation_channel(consultation.id)], translate, current_user
+    )
+
+
+@bp.route("/consultations/<int:consultation_id>/counts")
+def vote_counts(consultation_id: int):
+    """Fresh vote counts of the listed ideas, for a page whose stream was interrupted."""
+    consultation = _get_consultation(consultation_id)
+    wanted = {int(value) for value in request.args.getlist("idea") if value.isdigit()}
+    ideas = services.vote_counts(consultation, sorted(wanted)[: services.COUNTS_MAX])
+    response = make_response(render_template("ideas/_vote_counts.html", ideas=ideas))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/live/ideas/<int:idea_id>")
+def idea_live(idea_id: int):
+    """The idea page's stream: its vote count, and a notice when its status changes."""
+    idea = _get_idea(idea_id)
+    idea_id, page_url = idea.id, url_for("ideas.idea", idea_id=idea.id)
+    seen: dict[int, int] = {}
+
+    def translate(events):
+        """This idea's count as it changes; a notice when staff move it on."""
+        counts = streams.latest_counts(events, seen, idea_id)
+        if counts:
+            yield streams.vote_counts_message(counts)
+        if streams.has(events, "idea", idea=idea_id):
+            yield streams.rendered("idea", "ideas/_idea_news.html", page_url=page_url)
+
+    return streams.open_stream(
+        [live.consultation_channel(idea.consultation_id)], translate, current_user
+    )
+
+
+@bp.route("/live/my-ideas")
+@roles_required(*YOUNG_PERSON_ROLES)
+def my_ideas_live():
+    """The stream of "My ideas": it names a change, and the page fetches the person's list."""
+
+    def translate(events):
+        """One `my-ideas` message per batch that touched the person's ideas."""
+        if streams.has(events, "my-ideas"):
+            yield streams.changed("my-ideas")
+
+    return streams.open_stream([], translate, current_user)
+
+
+@bp.route("/live/services/<int:service_id>")
+def service_live(service_id: int):
+    """A co-designed service's public page stream: it names a change, the page fetches itself.
+
+    Services change seldom (a staff decision, a session logged), so fetching costs little.
+    """
+    if not services.service_exists(service_id):
+        abort(404)
+
+    def translate(events):
+        """One `service` message per batch that changed this service."""
+        if streams.has(events, "service", service=service_id):
+            yield streams.changed("service")
+
+    return streams.open_stream([live.SERVICES_CHANNEL], translate, current_user)

@@ -12,11 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from app.access import require_member
+from app.access import member_library_service_ids, require_member
 from app.extensions import db
 from app.fields import library_service_choices
 from app.ideas.services import change_status, staff_next_statuses
 from app.labels import DECISION_LABELS
+from app.live import events as live
+from app.live import streams
 from app.models import Consultation, Idea, IdeaStatus, IdeaStatusChange, OutcomeLink
 from app.moderation import bp, services
 from app.moderation.forms import ConsultationForm, DecisionForm, OutcomeLinkForm, PhaseForm
@@ -128,11 +130,29 @@ def queue():
     """The first ideas waiting for a decision, and the latest published ideas to link."""
     return render(
         "moderation/queue.html",
+        "moderation/_queue.html",
         pending=_pending(None),
         published=_published(None),
         waiting=services.waiting_count(current_user),
         no_membership=services.has_no_membership(current_user),
     )
+
+
+@bp.route("/live/queue")
+def queue_live():
+    """The queue's stream: it names a change, and the page fetches the lists the viewer may see.
+
+    Staff listen to their own library services' queues, admins to every one.
+    """
+    scope = member_library_service_ids(current_user)
+    channels = [live.queue_channel(None)] if scope is None else map(live.queue_channel, scope)
+
+    def translate(events):
+        """One `queue` message per batch that changed a queue the viewer sees."""
+        if streams.has(events, "queue"):
+            yield streams.changed("queue")
+
+    return streams.open_stream(channels, translate, current_user)
 
 
 @bp.route("/pending")

@@ -6,8 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.access import REVIEWER_ROLES, require_reader, roles_required
+from app.access import REVIEWER_ROLES, readable_library_service_ids, require_reader, roles_required
 from app.labels import RATING_LABELS
+from app.live import events as live
+from app.live import streams
 from app.models import CodesignService, QlpRating, QlpReview, ServiceStatus
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.review import bp, services
@@ -89,6 +91,25 @@ def _dashboard_filter(form: DashboardFilterForm) -> tuple[services.DashboardFilt
     return services.DashboardFilter(
         library_service_id, ServiceStatus(status) if status else None
     ), understood
+
+
+@bp.route("/live")
+def dashboard_live():
+    """The dashboard's stream: it names a change, and the page fetches its list again.
+
+    Only changes to services in library services the viewer reads are named.
+    """
+    scope = readable_library_service_ids(current_user)
+
+    def translate(events):
+        """One `services` message per batch that changed a service the viewer reads."""
+        if any(
+            event["kind"] == "service" and (scope is None or event["library_service"] in scope)
+            for event in events
+        ):
+            yield streams.changed("services")
+
+    return streams.open_stream([live.SERVICES_CHANNEL], translate, current_user)
 
 
 @bp.route("/")

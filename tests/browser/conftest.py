@@ -70,7 +70,13 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def live_server(tmp_path):
+def live_config() -> dict:
+    """Settings for the served app beyond the defaults; a test module may override this."""
+    return {}
+
+
+@pytest.fixture
+def live_server(tmp_path, live_config):
     """The app with demo data, served on a free local port; yields its base URL."""
     if not HTMX.exists():
         pytest.fail(
@@ -81,6 +87,7 @@ def live_server(tmp_path):
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/browser.db",
             "SECRET_KEY": "browser-test",
             "TESTING": False,
+            **live_config,
         }
     )
     with app.app_context():
