@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.config import Config
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
+from app.models.types import ROW_ID_MAX
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -107,7 +108,7 @@ class RowIdConverter(IntegerConverter):
     """`<int:...>` in routes stops at the largest database integer: a huge id is not found."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ROW_ID_MAX)
         super().__init__(url_map, *args, **kwargs)
 
 

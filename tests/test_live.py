@@ -446,14 +446,16 @@ def test_the_streams_are_unavailable_while_redis_is_down_and_voting_goes_on(app,
 
 
 def test_fresh_counts_are_given_for_the_public_ideas_asked_about(client, make):
-    """After an interruption the page asks for its ideas' counts; hidden ideas are left out."""
+    """After an interruption the page asks for its ideas' counts; hidden ideas are left out,
+    and ids that name nothing are ignored."""
     idea = make.idea()
     hidden = make.idea(idea.consultation)
     member = make.staff(idea.consultation.library_service)
     services.cast_vote(make.user(), idea)
     services.change_status(hidden, member, services.S.HIDDEN, "Off topic.")
     response = client.get(
-        f"/consultations/{idea.consultation_id}/counts?idea={idea.id}&idea={hidden.id}&idea=x"
+        f"/consultations/{idea.consultation_id}/counts"
+        f"?idea={idea.id}&idea={hidden.id}&idea=x&idea=-1&idea=99999999999999999999"
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -41,6 +41,7 @@ from app.models import (
     ServiceOutcomeLink,
     ServiceStatus,
 )
+from app.models.types import ROW_ID_MAX
 from app.moderation.services import outcome_choices
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.review.services import service_reviews
@@ -453,7 +454,7 @@ def _requested_ideas(values: list[str]) -> list[Idea]:
         abort(400)
     if len(ids) > services.IDEAS_AT_ONCE:
         abort(400)
-    if any(not 0 < idea_id < 2**31 for idea_id in ids):
+    if any(not 0 < idea_id <= ROW_ID_MAX for idea_id in ids):
         abort(404)
     ideas = list(
         db.session.execute(

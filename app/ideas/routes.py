@@ -31,6 +31,7 @@ from app.models import (
     OutcomeLink,
     Role,
 )
+from app.models.types import ROW_ID_MAX
 from app.outcomes import all_frameworks
 from app.pagination import Listing, cursor_from_request
 from app.rules import RuleError
@@ -370,17 +371,9 @@ def healthz():
 def consultation_live(consultation_id: int):
     """The consultation page's stream: vote counts, and a notice when the ideas shown change."""
     consultation = _get_consultation(consultation_id)
+    news = ("ideas", "ideas/_ideas_news.html", {"listed": True})
     page_url = url_for("ideas.consultation", consultation_id=consultation.id)
-    seen: dict[int, int] = {}
-
-    def translate(events):
-        """Counts as they change; a notice (once a batch) when ideas join or leave the list."""
-        counts = streams.latest_counts(events, seen)
-        if counts:
-            yield streams.vote_counts_message(counts)
-        if streams.has(events, "idea", listed=True):
-            yield streams.rendered("ideas", "ideas/_ideas_news.html", page_url=page_url)
-
+    translate = streams.counts_and_news(news, page_url)
     return streams.open_stream(
         [live.consultation_channel(consultation.id)], translate, current_user
     )
@@ -390,8 +383,9 @@ def consultation_live(consultation_id: int):
 def vote_counts(consultation_id: int):
     """Fresh vote counts of the listed ideas, for a page whose stream was interrupted."""
     consultation = _get_consultation(consultation_id)
-    wanted = {int(value) for value in request.args.getlist("idea") if value.isdigit()}
-    ideas = services.vote_counts(consultation, sorted(wanted)[: services.COUNTS_MAX])
+    wanted = {int(value) for value in request.args.getlist("idea") if value.isdecimal()}
+    ids = sorted(n for n in wanted if 0 < n <= ROW_ID_MAX)[: services.COUNTS_MAX]
+    ideas = services.vote_counts(consultation, ids)
     response = make_response(render_template("ideas/_vote_counts.html", ideas=ideas))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -399,19 +393,10 @@ def vote_counts(consultation_id: int):
 
 @bp.route("/live/ideas/<int:idea_id>")
 def idea_live(idea_id: int):
-    """The idea page's stream: its vote count, and a notice when its status changes."""
+    """The idea page's stream: its vote count, and a notice when staff move it on."""
     idea = _get_idea(idea_id)
-    idea_id, page_url = idea.id, url_for("ideas.idea", idea_id=idea.id)
-    seen: dict[int, int] = {}
-
-    def translate(events):
-        """This idea's count as it changes; a notice when staff move it on."""
-        counts = streams.latest_counts(events, seen, idea_id)
-        if counts:
-            yield streams.vote_counts_message(counts)
-        if streams.has(events, "idea", idea=idea_id):
-            yield streams.rendered("idea", "ideas/_idea_news.html", page_url=page_url)
-
+    news = ("idea", "ideas/_idea_news.html", {"idea": idea.id})
+    translate = streams.counts_and_news(news, url_for("ideas.idea", idea_id=idea.id), idea.id)
     return streams.open_stream(
         [live.consultation_channel(idea.consultation_id)], translate, current_user
     )

@@ -98,6 +98,27 @@ def latest_counts(events: list[dict], seen: dict[int, int], idea_id: int | None 
     ]
 
 
+def counts_and_news(news: tuple[str, str, dict], page_url: str, idea_id: int | None = None):
+    """How a page showing vote counts hears its events: the counts that changed, then a notice.
+
+    `news` is the notice's event name, its template and what an `idea` event must match to
+    bring it; `idea_id` keeps the counts to one idea. Both are the same for everyone who may
+    see the page, so they travel in the event, and other phones make no request at all.
+    """
+    name, template, match = news
+    seen: dict[int, int] = {}
+
+    def translate(events: list[dict]):
+        """The changed counts, newest only; the notice at most once a batch."""
+        counts = latest_counts(events, seen, idea_id)
+        if counts:
+            yield vote_counts_message(counts)
+        if has(events, "idea", **match):
+            yield rendered(name, template, page_url=page_url)
+
+    return translate
+
+
 def vote_counts_message(ideas: list) -> tuple[str, str]:
     """The `votes` message: each idea's count, swapped out of band into its place on the page."""
     return rendered("votes", "ideas/_vote_counts.html", ideas=ideas)

@@ -6,6 +6,10 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
+# The largest id a row can have (ids are 4-byte integers on PostgreSQL): a bigger one in a
+# request names nothing, and must not reach the database, which would refuse it.
+ROW_ID_MAX = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""

@@ -30,6 +30,29 @@ def open_question(page: Page, question: str) -> None:
     expect(page.get_by_role("heading", level=1, name=question)).to_be_visible()
 
 
+def propose_on_a_phone(page: Page, base_url: str, title: str) -> Page:
+    """A young person proposes an idea on another phone; that phone, for closing."""
+    phone = second_phone(page)
+    phone.goto(base_url)
+    sign_in(phone, "sam_reads", PASSWORD)
+    open_question(phone, SECONDARY)
+    phone.get_by_role("link", name="Share an idea").click()
+    phone.get_by_label("Your idea in a few words").fill(title)
+    phone.get_by_label("Tell us more").fill("Something to help us get ready for secondary school.")
+    phone.get_by_role("button", name="Send my idea").click()
+    expect(phone.get_by_role("status")).to_contain_text("Thank you!")
+    return phone
+
+
+def open_queue(page: Page, base_url: str) -> None:
+    """Staff sign in on a desktop screen and open the moderation queue, listening."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(base_url)
+    sign_in(page, "library_staff", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
+    listening(page)
+
+
 def listening(page: Page) -> None:
     """Wait until the page's stream is open (the server answered with its first bytes)."""
     expect(page.locator("main[data-live=open]")).to_have_count(1, timeout=5_000)
@@ -66,23 +89,11 @@ def test_staff_see_a_new_idea_arrive_in_the_queue_without_reloading(
 ):
     """The moderation queue takes in a proposal made on a phone while staff look at it."""
     staff = browser_page
-    staff.set_viewport_size({"width": 1280, "height": 900})
-    staff.goto(live_server)
-    sign_in(staff, "library_staff", PASSWORD)
-    staff.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
-    listening(staff)
+    open_queue(staff, live_server)
     waiting = staff.get_by_role("region", name=re.compile("Waiting for a decision"))
     expect(waiting.get_by_role("heading", level=2)).to_have_text("Waiting for a decision (1)")
 
-    phone = second_phone(staff)
-    phone.goto(live_server)
-    sign_in(phone, "sam_reads", PASSWORD)
-    open_question(phone, SECONDARY)
-    phone.get_by_role("link", name="Share an idea").click()
-    phone.get_by_label("Your idea in a few words").fill("Tour of the big school library")
-    phone.get_by_label("Tell us more").fill("Visit the secondary school library before we start.")
-    phone.get_by_role("button", name="Send my idea").click()
-    expect(phone.get_by_role("status")).to_contain_text("Thank you!")
+    phone = propose_on_a_phone(staff, live_server, "Tour of the big school library")
 
     expect(waiting.get_by_role("link", name="Tour of the big school library")).to_be_visible(
         timeout=3_000
@@ -99,23 +110,11 @@ def test_a_change_never_moves_focus_and_waits_until_focus_leaves(
 ):
     """While staff are on a link in the queue, the queue is not replaced; once they leave, it is."""
     staff = browser_page
-    staff.set_viewport_size({"width": 1280, "height": 900})
-    staff.goto(live_server)
-    sign_in(staff, "library_staff", PASSWORD)
-    staff.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
-    listening(staff)
+    open_queue(staff, live_server)
     focused = staff.get_by_role("link", name="Buddy reading with Year 6s")
     focused.focus()
 
-    phone = second_phone(staff)
-    phone.goto(live_server)
-    sign_in(phone, "sam_reads", PASSWORD)
-    open_question(phone, SECONDARY)
-    phone.get_by_role("link", name="Share an idea").click()
-    phone.get_by_label("Your idea in a few words").fill("Library lunch club")
-    phone.get_by_label("Tell us more").fill("Somewhere to eat and read at lunchtime.")
-    phone.get_by_role("button", name="Send my idea").click()
-    expect(phone.get_by_role("status")).to_contain_text("Thank you!")
+    phone = propose_on_a_phone(staff, live_server, "Library lunch club")
 
     staff.wait_for_timeout(1_500)
     expect(focused).to_be_focused()
