@@ -10,9 +10,10 @@ import random
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
-from types import SimpleNamespace
+from typing import NamedTuple
 
 from flask import Response, current_app, render_template, session, stream_with_context
+from flask_babel import get_locale
 
 from app.extensions import db
 from app.live.broker import BrokerUnavailable
@@ -22,6 +23,13 @@ Translate = Callable[[list[dict]], Iterable[tuple[str, str]]]
 
 # How long a browser waits before reconnecting a stream that ended.
 RETRY_MILLISECONDS = 3000
+
+
+class Count(NamedTuple):
+    """An idea's vote count, as `ideas/_vote_count.html` shows it."""
+
+    id: int
+    vote_count: int
 
 
 def message(name: str, data: str) -> str:
@@ -93,9 +101,7 @@ def latest_counts(events: list[dict], seen: dict[int, int], idea_id: int | None 
         if event["seq"] > seen.get(event["idea"], -1):
             seen[event["idea"]] = event["seq"]
             newest[event["idea"]] = event
-    return [
-        SimpleNamespace(id=event["idea"], vote_count=event["count"]) for event in newest.values()
-    ]
+    return tuple(Count(event["idea"], event["count"]) for event in newest.values())
 
 
 def counts_and_news(news: tuple[str, str, dict], page_url: str, idea_id: int | None = None):
@@ -119,7 +125,7 @@ def counts_and_news(news: tuple[str, str, dict], page_url: str, idea_id: int | N
     return translate
 
 
-def vote_counts_message(ideas: list) -> tuple[str, str]:
+def vote_counts_message(ideas: tuple[Count, ...]) -> tuple[str, str]:
     """The `votes` message: each idea's count, swapped out of band into its place on the page."""
     return rendered("votes", "ideas/_vote_counts.html", ideas=ideas)
 
@@ -142,6 +148,22 @@ def changed(name: str) -> tuple[str, str]:
     return name, "changed"
 
 
+# Partials already rendered for streams, by template, language and context. Every stream of a
+# page is sent the same batch, so a batch is rendered once per process and language, not once
+# per open page.
+_rendered: dict[tuple, str] = {}
+_RENDERED_MAX = 512
+
+
 def rendered(name: str, template: str, **context) -> tuple[str, str]:
-    """A message carrying a rendered partial, the same for everyone who receives it."""
-    return name, one_line(render_template(template, **context))
+    """A message carrying a rendered partial, the same for everyone who receives it.
+
+    `context` holds only hashable values that, with the language, decide the whole partial.
+    """
+    key = (template, str(get_locale()), tuple(sorted(context.items())))
+    html = _rendered.get(key)
+    if html is None:
+        if len(_rendered) >= _RENDERED_MAX:
+            _rendered.clear()
+        html = _rendered[key] = one_line(render_template(template, **context))
+    return name, html
