@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint install vendor db messages clean bench bench-quick
+.PHONY: run serve test lint install vendor db messages clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ db: install
 
 run: db
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The production setup on this machine: nginx on 127.0.0.1:8080 in front of gunicorn for pages
+# and votes and gunicorn for live streams, with Redis (deploy/serve.sh).
+serve: db
+	deploy/serve.sh
 
 test: install
 	$(BIN)/ruff check .

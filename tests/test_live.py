@@ -461,3 +461,12 @@ def test_fresh_counts_are_given_for_the_public_ideas_asked_about(client, make):
     assert response.status_code == 200
     assert count_span(idea, "1 vote") in html
     assert f"vote-count-{hidden.id}" not in html
+
+
+def test_a_process_that_serves_no_streams_refuses_them_at_once(app, client, make):
+    """Sync workers never hold a stream: if one is asked (a proxy sent it there), the page polls."""
+    app.config["LIVE_STREAMS"] = False
+    idea = make.idea()
+    response = client.get(f"/live/consultations/{idea.consultation_id}")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"

@@ -46,11 +46,16 @@ def session_id() -> str:
 
 
 def open_stream(channels: Iterable[str], translate: Translate, viewer=None) -> Response:
-    """Answer with an event stream on these channels, or 503 while streams are unavailable.
+    """Answer with an event stream on these channels; 503 where streams cannot be served now.
+
+    A 503 comes from a process that serves no streams, or while Redis is unreachable; the
+    page then polls.
 
     A signed-in viewer's stream also listens for the end of their session and for changes to
     their access, and ends on either; reconnecting then checks them afresh.
     """
+    if not current_app.config["LIVE_STREAMS"]:
+        return Response("", status=503, headers={"Retry-After": "30"})
     channels = set(channels)
     if viewer is not None and viewer.is_authenticated:
         channels |= {person_channel(viewer.id), session_channel(session_id())}
