@@ -470,3 +470,28 @@ def test_a_process_that_serves_no_streams_refuses_them_at_once(app, client, make
     response = client.get(f"/live/consultations/{idea.consultation_id}")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "30"
+
+
+def gunicorn_settings(name: str, **environ) -> dict:
+    """The settings a gunicorn configuration file gives, in a given environment."""
+    import runpy
+    from pathlib import Path
+
+    saved = dict(os.environ)
+    try:
+        os.environ.update(environ)
+        return runpy.run_path(str(Path(__file__).resolve().parents[1] / name))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def test_page_workers_never_hold_streams_and_stream_workers_hold_thousands():
+    """The production setup: sync workers answer stream addresses 503; gevent workers serve them."""
+    pages = gunicorn_settings("gunicorn.conf.py")
+    assert pages["worker_class"] == "sync"
+    assert "LIVE_STREAMS=0" in pages["raw_env"]
+    streams = gunicorn_settings("gunicorn_live.conf.py")
+    assert streams["worker_class"] == "gevent"
+    assert "LIVE_STREAMS=1" in streams["raw_env"]
+    assert streams["worker_connections"] >= 1000
