@@ -55,14 +55,14 @@ def open_stream(channels: Iterable[str], translate: Translate, viewer=None) -> R
     their access, and ends on either; reconnecting then checks them afresh.
     """
     if not current_app.config["LIVE_STREAMS"]:
-        return Response("", status=503, headers={"Retry-After": "30"})
+        return _unavailable()
     channels = set(channels)
     if viewer is not None and viewer.is_authenticated:
         channels |= {person_channel(viewer.id), session_channel(session_id())}
     try:
         subscription = current_app.extensions["live"].subscribe(channels)
     except BrokerUnavailable:
-        return Response("", status=503, headers={"Retry-After": "30"})
+        return _unavailable()
     db.session.close()
     config = current_app.config
     # Streams end at slightly different times, so pages opened together don't reconnect together.
@@ -73,6 +73,11 @@ def open_stream(channels: Iterable[str], translate: Translate, viewer=None) -> R
     # Tells nginx not to buffer the stream.
     response.headers["X-Accel-Buffering"] = "no"
     return response
+
+
+def _unavailable() -> Response:
+    """No stream now: the browser retries later, and the page polls meanwhile."""
+    return Response("", status=503, headers={"Retry-After": "30"})
 
 
 def _events(subscription, translate: Translate, heartbeat: float, lifetime: float) -> Iterator[str]:
