@@ -118,7 +118,7 @@ def _latencies(run: dict, *percentiles: str) -> str:
 def _cpu(run: dict) -> str:
     """Who used the CPUs during a run, in per cent of the whole machine."""
     shares = run.get("cpu_percent") or {}
-    names = [("app", "app"), ("floor", "floor"), ("null", "null server")]
+    names = [("app", "app"), ("live", "live"), ("floor", "floor"), ("null", "null server")]
     names += [("postgres", "PostgreSQL"), ("wrk", "wrk"), ("other", "other"), ("idle", "idle")]
     parts = [f"{label} {shares[key]:.0f}%" for key, label in names if shares.get(key, 0) >= 1]
     return "CPU: " + ", ".join(parts) if parts else ""
@@ -301,6 +301,8 @@ def rows(results: dict) -> list[list[str]]:
     elif sign_ins:
         table.append(["Sign-ins", sign_ins["error"], DASH, DASH, "≥ 40 /s", "error"])
 
+    table.extend(_stream_rows(results.get("streams")))
+
     browser = results.get("browser")
     if browser and "error" not in browser:
         first, repeat = browser["first"], browser["repeat"]
@@ -343,6 +345,102 @@ def rows(results: dict) -> list[list[str]]:
     return table
 
 
+def _maybe_ms(value: float | None) -> str:
+    """A latency, or "never" where some stream never saw the vote."""
+    return "never" if value is None else _ms(value)
+
+
+def _percentiles(latency: dict) -> str:
+    """p50 / p95 / p99 of a latency summary that may hold "never"."""
+    return " / ".join(f"{p} {_maybe_ms(latency[p])}" for p in ("p50", "p95", "p99"))
+
+
+def _client(streams: dict) -> str:
+    """How busy the stream client was: its CPU and how late its event loop ran."""
+    lag = streams["loop_lag_ms"]
+    return (
+        f"client {streams['client_cpu_percent_of_one_core']:.0f}% of one core,"
+        f" loop lag p99 {_maybe_ms(lag['p99'])}"
+    )
+
+
+def _shares(run: dict) -> str:
+    """Who used the CPUs during a run, largest first, in per cent of the whole machine."""
+    shares = sorted((run.get("cpu_percent") or {}).items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{name} {share:.0f}%" for name, share in shares if share >= 1)
+
+
+def _stream_rows(live: dict | None) -> list[list[str]]:
+    """Many open live streams: memory, propagation, the vote route with and without them."""
+    if not live:
+        return []
+    if "error" in live:
+        return [["Live streams", live["error"], DASH, DASH, "p95 ≤ 1 s", "error"]]
+    n, rate = live["streams"], live["rate"]
+    with_, without = live["with"], live["without"]
+    streams, opening = with_["streams"], with_["opening"]
+    rows = [
+        [
+            f"Live streams: {n} open at once",
+            f"{opening['opened']} opened in {opening['open_s']:.1f} s"
+            + (f", {opening['failed']} failed {opening['failures']}" if opening["failed"] else "")
+            + f" · {with_['kib_per_stream']:.0f} KiB per stream (RSS of the live gunicorn"
+            f" {with_['rss_mib']['before']:.0f} → {with_['rss_mib']['with']:.0f} MiB)"
+            f" · {streams['still_open']} still open at the end",
+            DASH,
+            DASH,
+            DASH,
+            DASH,
+        ]
+    ]
+    everywhere = streams["all_streams"]
+    p95 = everywhere["p95"]
+    rows.append(
+        [
+            f"Propagation: vote answered → count seen on all {opening['opened']} streams"
+            f" ({streams['votes']} votes at {rate:g}/s)",
+            f"{_percentiles(everywhere)} · per stream {_percentiles(streams['each_stream'])}"
+            f" · never seen: {streams['missed_pairs']} (vote, stream) pairs · {_client(streams)}",
+            DASH,
+            DASH,
+            "p95 ≤ 1 s",
+            _verdict(p95 is not None and p95 <= 1000),
+        ]
+    )
+    with_p95, without_p95 = with_["votes"]["latency_ms"]["p95"], without["latency_ms"]["p95"]
+    ratio = with_p95 / without_p95 if with_p95 and without_p95 else 0
+    exact = live["checks"]["counts_exact"]
+    rows.append(
+        [
+            f"Vote p95, {rate:g} votes/s from {live['voters']} voters for"
+            f" {live['seconds']:g} s: with {n} streams vs without",
+            f"{_ms(with_p95)} vs {_ms(without_p95)}"
+            f" · with: {_latencies(with_['votes'], 'p50', 'p99')},"
+            f" {with_['votes']['statuses']} · without: {_latencies(without, 'p50', 'p99')},"
+            f" {without['statuses']} · counts exact: {'yes' if exact else 'no'}"
+            f" · CPU with streams: {_shares(with_['votes'])} · without: {_shares(without)}",
+            DASH,
+            f"{ratio:.2f}x",
+            "≤ 1.5x",
+            _verdict(ratio <= 1.5 and exact),
+        ]
+    )
+    standin = live.get("stand_in")
+    if standin:
+        rows.append(
+            [
+                f"Stream tool ceiling: the same {n} streams and votes → Node stand-in server",
+                f"propagation to all {_percentiles(standin['streams']['all_streams'])}"
+                f" (250 ms coalescing included) · {_client(standin['streams'])}",
+                DASH,
+                DASH,
+                DASH,
+                DASH,
+            ]
+        )
+    return rows
+
+
 def markdown_table(table: list[list[str]]) -> str:
     """The rows as a markdown table."""
     header = ["Scenario", "Figure", "Floor", "Ratio", "Target", "Result"]
@@ -362,6 +460,7 @@ def heading(results: dict) -> str:
     """The machine and run description that heads the report."""
     m = results["machine"]
     g = m["gunicorn"]
+    a, live = g["app"], g["live"]
     pg = m["postgresql"]
     data = results["data"]
     return "\n".join(
@@ -373,10 +472,16 @@ def heading(results: dict) -> str:
             f"- PostgreSQL {pg['server_version']} (shared_buffers {pg['shared_buffers']}, "
             f"max_connections {pg['max_connections']}, synchronous_commit "
             f"{pg['synchronous_commit']}, fsync {pg['fsync']}), same machine",
-            f"- gunicorn {g['version']}: {g['workers']} workers, {g['worker_class']} worker class,"
-            f" {g['threads']} thread(s) each, backlog {g['backlog']}, timeout {g['timeout']} s"
+            f"- gunicorn {g['version']}, pages and votes (`{a['file']}`): {a['workers']} workers,"
+            f" {a['worker_class']} worker class, {a['threads']} thread(s) each, backlog"
+            f" {a['backlog']}, timeout {a['timeout']} s"
             f" ({results.get('booted_workers', '?')} workers booted, per its log)",
-            f"- App's gunicorn log: {_trouble(results.get('app_log') or {})}",
+            f"- gunicorn, live streams (`{live['file']}`): {live['workers']} workers,"
+            f" {live['worker_class']} worker class, {live['worker_connections']} connections each,"
+            f" reuse_port {'on' if live['reuse_port'] else 'off'}"
+            f" ({results.get('booted_live_workers', '?')} workers booted, per its log)",
+            f"- App's gunicorn log: {_trouble(results.get('app_log') or {})};"
+            f" live: {_trouble(results.get('live_log') or {})}",
             f"- {m['wrk']}, one thread; load tool, servers and PostgreSQL share the same CPUs",
             f"- Commit {m['git']}",
             f"- Data: {data['counts'].get('pupils', '?')} young people, "

@@ -13,7 +13,17 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import DEFAULT_DATABASE_URL, browser, data, load, report, scenarios, servers, sessions
+from bench import (
+    DEFAULT_DATABASE_URL,
+    browser,
+    data,
+    load,
+    report,
+    scenarios,
+    servers,
+    sessions,
+    streams,
+)
 
 
 def log(message: str) -> None:
@@ -107,28 +117,32 @@ def run(quick: bool) -> int:
     work_dir = Path(tempfile.mkdtemp(prefix="bench-"))
     app = sessions.bench_app(url)
     app_server = servers.gunicorn("app", "wsgi:app", url, work_dir)
+    # Streams have a gunicorn of their own (gevent workers); pages and votes stay on sync ones.
+    live_server = servers.gunicorn("live", "wsgi:app", url, work_dir, "gunicorn_live.conf.py")
     floor_server = servers.gunicorn("floor", "bench.floor:app", url, work_dir)
     null = servers.null_server(work_dir)
-    started_servers = [app_server, floor_server, null]
+    started_servers = [app_server, live_server, floor_server, null]
     bench = scenarios.Bench(
         data=built,
         app=app,
         app_server=app_server,
+        live_server=live_server,
         floor_server=floor_server,
         null_server=null,
         work_dir=work_dir,
         timings=timings,
-        workers=settings["workers"],
+        workers=settings["app"]["workers"],
         log=log,
         should_stop=lambda: bool(_STOP_REQUESTED),
     )
     try:
-        log("Starting gunicorn (app and floor) and the null server...")
+        log("Starting gunicorn (app, live streams and floor) and the null server...")
         for server in started_servers:
             servers.launch(server)
         for server in started_servers:
             servers.wait_ready(server)
         results["booted_workers"] = servers.booted_workers(app_server)
+        results["booted_live_workers"] = servers.booted_workers(live_server)
 
         log("Floor (SELECT 1 through the same gunicorn settings)...")
         floor: dict = {}
@@ -137,8 +151,11 @@ def run(quick: bool) -> int:
             log(f"  c={c}: {floor[str(c)].get('rate_per_s', '?')} req/s")
         results["floor"] = floor
 
-        # Reserved pupils: the burst first, the rest shared by the two vote runs.
-        reserve = shape.reserved - timings.burst - 10  # a few for the in-process vote
+        # Reserved pupils: the live streams' voters, the burst, the rest shared by the vote runs.
+        stream_votes: dict = {}
+        _attempt(stream_votes, errors, "prepared", lambda: streams.prepare(bench))
+        stream_pupils = bench.next_reserved - built.first_reserved if bench.next_reserved else 0
+        reserve = shape.reserved - stream_pupils - timings.burst - 10  # 10: in-process vote
         prepared: dict = {}
         for c in (50, 100):
             votes = _vote_pool(bench, floor, c, reserve // 2 * 3)
@@ -190,11 +207,31 @@ def run(quick: bool) -> int:
         if "error" not in results["sign_ins"]:
             log(f"  {results['sign_ins']['sign_ins_per_s']} /s")
 
+        log(f"Live streams ({timings.streams} open, votes at {timings.stream_vote_rate:g}/s)...")
+        if "error" not in stream_votes["prepared"]:
+            _attempt(
+                results,
+                errors,
+                "streams",
+                lambda: streams.scenario(bench, stream_votes["prepared"]),
+            )
+            live = results["streams"]
+            if "error" not in live:
+                log(
+                    "  propagation to all streams p95"
+                    f" {live['with']['streams']['all_streams']['p95']}"
+                    f" ms; vote p95 {live['with']['votes']['latency_ms']['p95']} ms with streams,"
+                    f" {live['without']['latency_ms']['p95']} ms without"
+                )
+        else:
+            results["streams"] = stream_votes["prepared"]
+
         log("First and repeat visit in Chromium...")
         bench.settle("before the browser")
         _attempt(results, errors, "browser", lambda: browser.visits(app_server.base_url))
     finally:
         results["app_log"] = servers.log_trouble(app_server)
+        results["live_log"] = servers.log_trouble(live_server)
         for server in started_servers:
             servers.stop(server)
         from app.extensions import db

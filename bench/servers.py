@@ -1,4 +1,4 @@
-"""Starts and stops the servers under test: gunicorn with the app, the floor, the null server."""
+"""Starts and stops the servers under test: gunicorn (app, live streams, floor), the null server."""
 
 import contextlib
 import os
@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import BENCH_DIR, BENCH_SECRET, ROOT
+from bench import BENCH_DIR, BENCH_REDIS_URL, BENCH_SECRET, ROOT
 
 
 @dataclass
@@ -47,21 +47,32 @@ def server_env(database_url: str) -> dict[str, str]:
     """The environment of the production setup, pointed at the bench database."""
     env = dict(os.environ)
     env.update(DATABASE_URL=database_url, SECRET_KEY=BENCH_SECRET)
+    # Production runs a worker per half core only with Redis carrying live updates between
+    # them. Pub/sub channels ignore Redis's database number, hence a prefix of the bench's own.
+    env.update(
+        REDIS_URL=os.environ.get("BENCH_REDIS_URL", BENCH_REDIS_URL),
+        LIVE_REDIS_PREFIX="bench-live:",
+        # Streams stay open for the whole run rather than reconnecting every few minutes.
+        LIVE_STREAM_SECONDS="3600",
+    )
     # The port comes from --bind; an access log would cost every request a write.
     env.pop("BIND", None)
+    env.pop("LIVE_BIND", None)
     env.pop("ACCESS_LOG", None)
     return env
 
 
-def gunicorn(name: str, target: str, database_url: str, log_dir: Path) -> Server:
-    """gunicorn with the project's settings file, serving `target` on a free port."""
+def gunicorn(
+    name: str, target: str, database_url: str, log_dir: Path, config: str = "gunicorn.conf.py"
+) -> Server:
+    """gunicorn with one of the project's settings files, serving `target` on a free port."""
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "gunicorn",
         "-c",
-        str(ROOT / "gunicorn.conf.py"),
+        str(ROOT / config),
         target,
         "--bind",
         f"127.0.0.1:{port}",
@@ -165,17 +176,16 @@ def wait_idle(server: Server, workers: int, within: float) -> bool:
     return False
 
 
-def gunicorn_settings(database_url: str) -> dict:
-    """The settings gunicorn will run with: the settings file read the way gunicorn reads it."""
-    import gunicorn as gunicorn_package
+def _settings_file(name: str, env: dict[str, str]) -> dict:
+    """One settings file's values, read the way gunicorn reads it, under `env`."""
     from gunicorn.config import Config
 
     config = Config()
     saved = dict(os.environ)
     try:
         os.environ.clear()
-        os.environ.update(server_env(database_url))
-        values = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+        os.environ.update(env)
+        values = runpy.run_path(str(ROOT / name))
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -187,15 +197,29 @@ def gunicorn_settings(database_url: str) -> dict:
     if worker_class == "sync" and config.threads > 1:
         worker_class = "gthread"
     return {
-        "version": gunicorn_package.__version__,
+        "file": name,
         "workers": config.workers,
         "worker_class": worker_class,
         "threads": config.threads,
+        "worker_connections": config.worker_connections,
+        "reuse_port": config.reuse_port,
         "backlog": config.backlog,
         "timeout": config.timeout,
         "keepalive": config.keepalive,
         "preload_app": config.preload_app,
         "max_requests": config.max_requests,
+    }
+
+
+def gunicorn_settings(database_url: str) -> dict:
+    """The settings both gunicorns will run with: pages and votes (app), and the live streams."""
+    import gunicorn as gunicorn_package
+
+    env = server_env(database_url)
+    return {
+        "version": gunicorn_package.__version__,
+        "app": _settings_file("gunicorn.conf.py", env),
+        "live": _settings_file("gunicorn_live.conf.py", env),
     }
 
 
