@@ -66,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_security_headers(app)
+    from app.web import refuse_unusable_input
+
+    app.before_request(refuse_unusable_input)
 
     from app.cli import register_commands
     from app.errors import register_error_handlers

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import make_response, redirect, render_template, request
+from flask import abort, make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
@@ -39,6 +39,9 @@ def local_path(target: str | None, default: str) -> str:
     """Accept only a path on this site as somewhere to return to."""
     if not target:
         return default
+    # A line break or other control character could forge a header in the redirect.
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
@@ -55,3 +58,17 @@ def render_listing(page: str, listing, status: int = 200, **context):
     """
     partial = "_more.html" if listing.page.continues else "_listing.html"
     return render(page, partial, status=status, listing=listing, **context)
+
+
+def refuse_unusable_input() -> None:
+    """Refuse (400), before anything is done, input that no field here accepts.
+
+    No form takes a file, and no text may hold a NUL character (PostgreSQL cannot store one),
+    in the address or the form, names or values.
+    """
+    if request.files:
+        abort(400)
+    for values in (request.args, request.form):
+        for name, entries in values.lists():
+            if "\x00" in name or any("\x00" in entry for entry in entries):
+                abort(400)

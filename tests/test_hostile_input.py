@@ -1,0 +1,81 @@
+"""Input no field here accepts (NUL characters, files, line breaks in an address) is refused
+with a clear answer, never a 500, and changes nothing."""
+
+import io
+
+import pytest
+
+from app.extensions import db
+from app.models import Idea, User, Vote
+from tests.conftest import PASSWORD, csrf_token
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/sign-in", {"username": "sam\x00", "password": PASSWORD}),
+        (
+            "/join",
+            {"username": "nul\x00name", "password": "a-long-passphrase", "age_band": "14-16"},
+        ),
+    ],
+)
+def test_a_nul_character_in_a_signed_out_form_is_refused(client, path, fields):
+    """Anyone, signed in or not, gets a 400 page, and no account is made."""
+    accounts = db.session.query(User).count()
+    confirm = {"password_again": fields["password"]} if path == "/join" else {}
+    response = client.post(path, data={"csrf_token": csrf_token(client), **fields, **confirm})
+    assert response.status_code == 400
+    assert "Something in that request was not right" in response.get_data(as_text=True)
+    assert db.session.query(User).count() == accounts
+
+
+def test_a_nul_character_in_an_idea_is_refused_and_nothing_is_saved(client, make, login):
+    """A proposal carrying a NUL character is refused whole."""
+    consultation = make.consultation()
+    login(make.user())
+    ideas = db.session.query(Idea).count()
+    response = client.post(
+        f"/consultations/{consultation.id}/propose",
+        data={"csrf_token": csrf_token(client), "title": "Chess\x00", "description": "Fridays."},
+    )
+    assert response.status_code == 400
+    assert db.session.query(Idea).count() == ideas
+
+
+def test_a_nul_character_in_an_address_is_refused(client):
+    """Query strings are checked too."""
+    assert client.get("/review/?status=\x00").status_code in (302, 400)
+    assert client.get("/?cursor=%00").status_code == 400
+
+
+def test_a_file_sent_in_a_text_field_is_refused(client, make, login):
+    """No form here takes files: one sent anyway is refused, and nothing is saved."""
+    consultation = make.consultation()
+    login(make.user())
+    ideas = db.session.query(Idea).count()
+    response = client.post(
+        f"/consultations/{consultation.id}/propose",
+        data={
+            "csrf_token": csrf_token(client),
+            "title": (io.BytesIO(b"Chess club"), "title.txt"),
+            "description": "Fridays.",
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert db.session.query(Idea).count() == ideas
+
+
+def test_a_line_break_in_the_return_address_is_ignored_after_a_vote(client, make, login):
+    """The vote counts once, and the answer goes back to the idea, not to a forged address."""
+    idea = make.idea()
+    login(make.user())
+    response = client.post(
+        f"/ideas/{idea.id}/vote",
+        data={"csrf_token": csrf_token(client), "next": "/\r\nSet-Cookie: x=1"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ideas/{idea.id}"
+    assert "Set-Cookie: x=1" not in str(response.headers)
+    assert db.session.query(Vote).filter_by(idea_id=idea.id).count() == 1
