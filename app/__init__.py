@@ -62,10 +62,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_live(app)
 
-    init_static_files(app, SECURITY_HEADERS)
+    headers = _security_headers(app)
+    init_static_files(app, headers)
     _register_blueprints(app)
     _register_template_helpers(app)
-    _register_security_headers(app)
+    _register_security_headers(app, headers)
     from app.web import refuse_unusable_input
 
     app.before_request(refuse_unusable_input)
@@ -79,8 +80,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _default_settings(app: Flask) -> None:
-    """Fill in an embedded SQLite database and a stable secret key when none is set."""
+    """Fill in what is not set: an embedded database, a secret key, HTTPS-only cookie names."""
     Path(app.instance_path).mkdir(exist_ok=True)
+    if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
+        # Behind HTTPS the cookie's name asks browsers to take it only from this very host,
+        # over HTTPS, for every path: no other site or subdomain can set or shadow it.
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+        app.config["REMEMBER_COOKIE_SECURE"] = True
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'app.db'}"
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -158,13 +164,20 @@ def _register_template_helpers(app: Flask) -> None:
         return {"lang": str(get_locale() or "en")}
 
 
-def _register_security_headers(app: Flask) -> None:
+def _security_headers(app: Flask) -> dict[str, str]:
+    """The headers every response carries; behind HTTPS, browsers are told to keep to it."""
+    if not app.config["SESSION_COOKIE_SECURE"]:
+        return SECURITY_HEADERS
+    return {**SECURITY_HEADERS, "Strict-Transport-Security": "max-age=31536000"}
+
+
+def _register_security_headers(app: Flask, headers: dict[str, str]) -> None:
     """Every response forbids inline script and any request to another site."""
 
     @app.after_request
     def add_headers(response):
         """Security headers on every response; signed-in pages are never cached."""
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")
