@@ -1,5 +1,6 @@
 """Password hashing: Argon2id at OWASP's minimum cost, and upgrading older hashes at sign-in."""
 
+from contextlib import suppress
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -20,6 +21,28 @@ def _hasher() -> PasswordHasher:
     return _hasher_for(
         config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
     )
+
+
+@lru_cache(maxsize=4)
+def _decoy_for(time_cost: int, memory_cost: int, parallelism: int) -> str:
+    """A hash no password matches in practice, made at these costs once per process."""
+    return _hasher_for(time_cost, memory_cost, parallelism).hash("this hash belongs to no one")
+
+
+def check_no_account(password: str) -> None:
+    """Spend on a name with no account what checking a real one spends.
+
+    Signing in then takes as long whether or not the name exists, so its timing does not
+    tell an attacker which pseudonyms are taken.
+    """
+    config = current_app.config
+    costs = (
+        config["ARGON2_TIME_COST"],
+        config["ARGON2_MEMORY_COST"],
+        config["ARGON2_PARALLELISM"],
+    )
+    with suppress(VerificationError):
+        _hasher_for(*costs).verify(_decoy_for(*costs), password)
 
 
 def hash_password(password: str) -> str:

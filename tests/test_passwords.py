@@ -108,3 +108,27 @@ def test_two_names_differing_only_in_capitals_cannot_both_exist(make):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_signing_in_with_a_name_nobody_has_does_the_same_work_as_with_a_real_one(
+    app, make, monkeypatch
+):
+    """A missing, a locked and a real name with a wrong password each cost one Argon2 check at
+    today's cost, so how long sign-in takes does not tell which names exist."""
+    real = make.user()
+    locked = make.user()
+    locked.active = False
+    db.session.commit()
+    checks = []
+    verify = PasswordHasher.verify
+
+    def counted(hasher, stored, password):
+        checks.append((hasher.time_cost, hasher.memory_cost))
+        return verify(hasher, stored, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counted)
+    costs = (app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_COST"])
+    for name in (real.username, "nobody_has_this_name", locked.username):
+        checks.clear()
+        assert authenticate(name, "not the password") is None
+        assert checks == [costs], name

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import AGE_BANDS, Role, User
-from app.passwords import check_password, hash_password
+from app.passwords import check_no_account, check_password, hash_password
 from app.rules import RuleError
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
@@ -63,6 +63,7 @@ def authenticate(username: str, password: str) -> User | None:
     """
     user = find_user(username)
     if user is None or not user.active:
+        check_no_account(password)
         return None
     matches, new_hash = check_password(user.password_hash, password)
     if not matches:
