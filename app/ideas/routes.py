@@ -374,9 +374,7 @@ def consultation_live(consultation_id: int):
     news = ("ideas", "ideas/_ideas_news.html", {"listed": True})
     page_url = url_for("ideas.consultation", consultation_id=consultation.id)
     translate = streams.counts_and_news(news, page_url)
-    return streams.open_stream(
-        [live.consultation_channel(consultation.id)], translate, current_user
-    )
+    return streams.open_stream([live.consultation_channel(consultation.id)], translate)
 
 
 @bp.route("/consultations/<int:consultation_id>/counts")
@@ -397,22 +395,17 @@ def idea_live(idea_id: int):
     idea = _get_idea(idea_id)
     news = ("idea", "ideas/_idea_news.html", {"idea": idea.id})
     translate = streams.counts_and_news(news, url_for("ideas.idea", idea_id=idea.id), idea.id)
-    return streams.open_stream(
-        [live.consultation_channel(idea.consultation_id)], translate, current_user
-    )
+    return streams.open_stream([live.consultation_channel(idea.consultation_id)], translate)
 
 
 @bp.route("/live/my-ideas")
 @roles_required(*YOUNG_PERSON_ROLES)
 def my_ideas_live():
-    """The stream of "My ideas": it names a change, and the page fetches the person's list."""
+    """The stream of "My ideas": it names a change, and the page fetches the person's list.
 
-    def translate(events):
-        """One `my-ideas` message per batch that touched the person's ideas."""
-        if streams.has(events, "my-ideas"):
-            yield streams.changed("my-ideas")
-
-    return streams.open_stream([], translate, current_user)
+    A signed-in person's stream always listens on their own channel, where their ideas' news is.
+    """
+    return streams.open_stream([], streams.names_change("my-ideas", "my-ideas"))
 
 
 @bp.route("/live/services/<int:service_id>")
@@ -423,10 +416,5 @@ def service_live(service_id: int):
     """
     if not services.service_exists(service_id):
         abort(404)
-
-    def translate(events):
-        """One `service` message per batch that changed this service."""
-        if streams.has(events, "service", service=service_id):
-            yield streams.changed("service")
-
-    return streams.open_stream([live.SERVICES_CHANNEL], translate, current_user)
+    translate = streams.names_change("service", "service", service=service_id)
+    return streams.open_stream([live.SERVICES_CHANNEL], translate)

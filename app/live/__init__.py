@@ -1,11 +1,10 @@
 """Live pages: a broker for change events, and server-sent event streams the pages listen to."""
 
-import secrets
-
-from flask import Flask, session
+from flask import Flask
 from flask_login import user_logged_in
 
 from app.live.broker import make_broker
+from app.live.streams import new_session_id
 
 
 def init_live(app: Flask) -> None:
@@ -19,5 +18,5 @@ def init_live(app: Flask) -> None:
 
 
 def _new_live_session(_app, **_extra) -> None:
-    """Each sign-in gets its own id, on which its streams hear that it signed out."""
-    session["live"] = secrets.token_urlsafe(16)
+    """Each sign-in gets an id of its own, on which its streams hear that it signed out."""
+    new_session_id()

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from flask import Response, current_app, render_template, session, stream_with_context
 from flask_babel import get_locale
+from flask_login import current_user
 
 from app.extensions import db
 from app.live.broker import BrokerUnavailable
@@ -38,27 +39,31 @@ def message(name: str, data: str) -> str:
     return f"event: {name}\n{lines}\n"
 
 
-def session_id() -> str:
-    """This signed-in session's id for live streams (made at sign-in; here if it predates that)."""
-    if "live" not in session:
-        session["live"] = secrets.token_urlsafe(16)
+def new_session_id() -> str:
+    """Give this signed-in session a new id, on which its streams hear that it signed out."""
+    session["live"] = secrets.token_urlsafe(16)
     return session["live"]
 
 
-def open_stream(channels: Iterable[str], translate: Translate, viewer=None) -> Response:
+def session_id() -> str:
+    """This signed-in session's id for live streams (made at sign-in; here if it predates that)."""
+    return session.get("live") or new_session_id()
+
+
+def open_stream(channels: Iterable[str], translate: Translate) -> Response:
     """Answer with an event stream on these channels; 503 where streams cannot be served now.
 
     A 503 comes from a process that serves no streams, or while Redis is unreachable; the
     page then polls.
 
-    A signed-in viewer's stream also listens for the end of their session and for changes to
+    A signed-in person's stream also listens for the end of their session and for changes to
     their access, and ends on either; reconnecting then checks them afresh.
     """
     if not current_app.config["LIVE_STREAMS"]:
         return _unavailable()
     channels = set(channels)
-    if viewer is not None and viewer.is_authenticated:
-        channels |= {person_channel(viewer.id), session_channel(session_id())}
+    if current_user.is_authenticated:
+        channels |= {person_channel(current_user.id), session_channel(session_id())}
     try:
         subscription = current_app.extensions["live"].subscribe(channels)
     except BrokerUnavailable:
@@ -153,9 +158,24 @@ def has(events: list[dict], kind: str, **match) -> bool:
     )
 
 
-def changed(name: str) -> tuple[str, str]:
-    """A message that only names what changed: the page fetches its own fresh partial."""
-    return name, "changed"
+def names_change(
+    name: str, kind: str, *, within: frozenset[int] | None = None, **match
+) -> Translate:
+    """How a page that fetches its own partial hears its events: a `name` message naming only
+    that something changed, once a batch, when an event of `kind` matches `match`.
+
+    `within`, when given, keeps to events of those library services. The page then fetches its
+    fresh partial with the viewer's own request, so nothing private travels in the event.
+    """
+
+    def translate(events: list[dict]):
+        """At most one message a batch."""
+        if within is not None:
+            events = [event for event in events if event.get("library_service") in within]
+        if has(events, kind, **match):
+            yield name, "changed"
+
+    return translate
 
 
 # Partials already rendered for streams, by template, language and context. Every stream of a

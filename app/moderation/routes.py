@@ -146,13 +146,7 @@ def queue_live():
     """
     scope = member_library_service_ids(current_user)
     channels = [live.queue_channel(None)] if scope is None else map(live.queue_channel, scope)
-
-    def translate(events):
-        """One `queue` message per batch that changed a queue the viewer sees."""
-        if streams.has(events, "queue"):
-            yield streams.changed("queue")
-
-    return streams.open_stream(channels, translate, current_user)
+    return streams.open_stream(channels, streams.names_change("queue", "queue"))
 
 
 @bp.route("/pending")

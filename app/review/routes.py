@@ -100,16 +100,8 @@ def dashboard_live():
     Only changes to services in library services the viewer reads are named.
     """
     scope = readable_library_service_ids(current_user)
-
-    def translate(events):
-        """One `services` message per batch that changed a service the viewer reads."""
-        if any(
-            event["kind"] == "service" and (scope is None or event["library_service"] in scope)
-            for event in events
-        ):
-            yield streams.changed("services")
-
-    return streams.open_stream([live.SERVICES_CHANNEL], translate, current_user)
+    translate = streams.names_change("services", "service", within=scope)
+    return streams.open_stream([live.SERVICES_CHANNEL], translate)
 
 
 @bp.route("/")
