@@ -15,12 +15,15 @@ def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordH
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
 
 
-def _hasher() -> PasswordHasher:
-    """The hasher with this application's cost settings (tests choose cheap ones)."""
+def _costs() -> tuple[int, int, int]:
+    """This application's Argon2 cost settings (tests choose cheap ones)."""
     config = current_app.config
-    return _hasher_for(
-        config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
-    )
+    return config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
+
+
+def _hasher() -> PasswordHasher:
+    """The hasher with this application's cost settings."""
+    return _hasher_for(*_costs())
 
 
 @lru_cache(maxsize=4)
@@ -35,14 +38,8 @@ def check_no_account(password: str) -> None:
     Signing in then takes as long whether or not the name exists, so its timing does not
     tell an attacker which pseudonyms are taken.
     """
-    config = current_app.config
-    costs = (
-        config["ARGON2_TIME_COST"],
-        config["ARGON2_MEMORY_COST"],
-        config["ARGON2_PARALLELISM"],
-    )
     with suppress(VerificationError):
-        _hasher_for(*costs).verify(_decoy_for(*costs), password)
+        _hasher().verify(_decoy_for(*_costs()), password)
 
 
 def hash_password(password: str) -> str:
