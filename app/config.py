@@ -18,14 +18,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL", ""))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
-    # Live pages: a comment every so often keeps proxies from closing a quiet stream; a stream
-    # ends after a while and the browser reconnects, which checks the viewer's access afresh;
-    # events are gathered for a moment and sent as one batch.
     # Whether this process serves streams. The production setup serves pages and votes from
     # sync workers, which must never hold a stream, and streams from gevent workers of their
     # own (gunicorn.conf.py, gunicorn_live.conf.py); a stream request that reaches a process
     # that does not serve them is answered 503, and its page polls.
     LIVE_STREAMS = os.environ.get("LIVE_STREAMS", "1") == "1"
+    # Live pages: a comment every so often keeps proxies from closing a quiet stream; a stream
+    # ends after a while and the browser reconnects, which checks the viewer's access afresh;
+    # events are gathered for a moment and sent as one batch.
     LIVE_HEARTBEAT_SECONDS = float(os.environ.get("LIVE_HEARTBEAT_SECONDS", "15"))
     LIVE_STREAM_SECONDS = float(os.environ.get("LIVE_STREAM_SECONDS", "300"))
     LIVE_COALESCE_SECONDS = float(os.environ.get("LIVE_COALESCE_SECONDS", "0.25"))
