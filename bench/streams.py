@@ -10,6 +10,7 @@ on the machine, so the voters' acknowledgements and the streams' arrivals compar
 
 import asyncio
 import bisect
+import functools
 import http.client
 import json
 import os
@@ -566,15 +567,19 @@ def scenario(bench, prepared: dict) -> dict:
     without["cpu_percent"] = cpu.usage(before_cpu, cpu.snapshot(groups))
     without["cpu_percent"].pop("wrk", None)
     bench.log(f"  with {timings.streams} streams open...")
-    with_streams = through_streams(
+    # The same streams and votes, against the live server and then against the stand-in.
+    open_and_vote = functools.partial(
+        through_streams,
+        path=path,
+        count=timings.streams,
+        votes=prepared["with"]["requests"],
+        rate=rate,
+        voters=voters,
+        decode=_decode,
+        work_dir=bench.work_dir,
+    )
+    with_streams = open_and_vote(
         bench.live_server.base_url,
-        path,
-        timings.streams,
-        prepared["with"]["requests"],
-        rate,
-        voters,
-        _decode,
-        bench.work_dir,
         server_group=bench.live_server.process.pid,
         cpu_groups=groups,
         vote_url=base,
@@ -596,16 +601,7 @@ def scenario(bench, prepared: dict) -> dict:
     standin = stand_in(bench.work_dir)
     servers.start(standin)
     try:
-        result["stand_in"] = through_streams(
-            standin.base_url,
-            path,
-            timings.streams,
-            prepared["with"]["requests"],
-            rate,
-            voters,
-            _decode,
-            bench.work_dir,
-        )
+        result["stand_in"] = open_and_vote(standin.base_url)
     finally:
         servers.stop(standin)
     return result
