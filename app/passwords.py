@@ -1,4 +1,4 @@
-"""Password hashing: Argon2id at OWASP's minimum cost, and upgrading older hashes at sign-in."""
+"""Passwords: refusing easy guesses, Argon2id hashing, and upgrading older hashes at sign-in."""
 
 from contextlib import suppress
 from functools import lru_cache
@@ -6,7 +6,9 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
+from zxcvbn import zxcvbn
 
 
 @lru_cache(maxsize=4)
@@ -65,3 +67,28 @@ def check_password(stored_hash: str, password: str) -> tuple[bool, str | None]:
     except ValueError:  # not a hash Werkzeug knows either
         return False, None
     return matches, hasher.hash(password) if matches else None
+
+
+# zxcvbn's estimate of how hard a password is to guess, from 0 to 4: below 2, a password falls
+# to an online attack of common passwords, names and keyboard patterns within hours.
+GUESSABLE_BELOW = 2
+# Words anyone guessing a password here would try first.
+PLATFORM_WORDS = ("library", "libraries", "youth", "consultation", "ideas", "vote")
+# zxcvbn refuses longer input; a password that long is not guessed from its first 72 characters.
+_ESTIMATE_LENGTH = 72
+
+
+def weak_password_reason(password: str, *context: str):
+    """Why this password is too easy to guess, or None when it is fine.
+
+    Uses zxcvbn's lists of common passwords, names and words, offline, and counts the
+    person's own pseudonym (`context`) and this platform's words as easy guesses.
+    """
+    inputs = [word for word in (*context, *PLATFORM_WORDS) if word]
+    estimate = zxcvbn(password[:_ESTIMATE_LENGTH], user_inputs=inputs)
+    if estimate["score"] >= GUESSABLE_BELOW:
+        return None
+    return _l(
+        "That password would be easy to guess. Try three or four words you will remember, "
+        "with spaces or dashes between them, like a short silly sentence."
+    )

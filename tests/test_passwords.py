@@ -132,3 +132,47 @@ def test_signing_in_with_a_name_nobody_has_does_the_same_work_as_with_a_real_one
         checks.clear()
         assert authenticate(name, "not the password") is None
         assert checks == [costs], name
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["password", "12345678", "qwertyuiop", "liverpool", "new_reader", "new_reader1", "library123"],
+)
+def test_common_and_personal_passwords_are_refused_with_a_passphrase_tip(app, password):
+    """Common passwords, the person's own name and this site's words are refused; no account."""
+    from app.auth.services import create_account
+    from app.models import User
+    from app.rules import RuleError
+
+    with pytest.raises(RuleError) as refusal:
+        create_account("new_reader", password, "11-13")
+    assert refusal.value.field == "password"
+    assert "three or four words" in str(refusal.value.message)
+    assert db.session.query(User).filter_by(username="new_reader").count() == 0
+
+
+@pytest.mark.parametrize("password", ["purple otter jumps", "bluecatsleeps", "Tr0ub4dor&3"])
+def test_passphrases_are_accepted(app, password):
+    """A few words together, or a long mixed password, make an account."""
+    from app.auth.services import create_account
+
+    assert create_account("new_reader", password, "11-13").username == "new_reader"
+
+
+def test_weak_password_on_the_join_form_is_explained_beside_the_password(client):
+    """The join form keeps what was typed and puts the advice on the password field."""
+    response = client.post(
+        "/join",
+        data={
+            "csrf_token": csrf_token(client),
+            "username": "new_reader",
+            "password": "12345678",
+            "confirm": "12345678",
+            "age_band": "11-13",
+        },
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "easy to guess" in html
+    assert 'value="new_reader"' in html
+    assert authenticate("new_reader", "12345678") is None

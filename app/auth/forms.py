@@ -26,7 +26,7 @@ class JoinForm(FlaskForm):
     )
     password = PasswordField(
         _l("Choose a password"),
-        description=_l("At least 8 characters."),
+        description=_l("At least 8 characters. Three or four words you will remember work well."),
         validators=[
             DataRequired(),
             Length(min=8, max=200, message=_l("Your password needs at least 8 characters.")),

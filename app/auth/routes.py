@@ -30,7 +30,7 @@ def join():
         try:
             user = create_account(form.username.data, form.password.data, form.age_band.data)
         except RuleError as error:
-            form.username.errors.append(error.message)
+            form[error.field or "username"].errors.append(error.message)
         else:
             login_user(user)
             flash(_("Welcome, %(name)s! You can now share ideas and vote.", name=user.username))

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import AGE_BANDS, Role, User
-from app.passwords import check_no_account, check_password, hash_password
+from app.passwords import check_no_account, check_password, hash_password, weak_password_reason
 from app.rules import RuleError
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
@@ -29,14 +29,17 @@ def create_account(
     role: Role = Role.YOUNG_PERSON,
     language: str = "en",
 ) -> User:
-    """Create an account; refuses taken pseudonyms, short passwords and unknown age bands."""
+    """Create an account; refuses taken pseudonyms, easily guessed passwords, unknown age bands."""
     username = username.strip()
     if not USERNAME_PATTERN.match(username):
         raise RuleError(_l("Choose a name of 3 to 30 letters, numbers, dashes or underscores."))
     if find_user(username) is not None:
         raise RuleError(_l("That name is taken. Please choose another."))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleError(_l("Your password needs at least 8 characters."))
+        raise RuleError(_l("Your password needs at least 8 characters."), field="password")
+    weakness = weak_password_reason(password, username)
+    if weakness is not None:
+        raise RuleError(weakness, field="password")
     if role == Role.YOUNG_PERSON and age_band not in AGE_BANDS:
         raise RuleError(_l("Please choose your age group."))
     user = User(

@@ -15,7 +15,14 @@ from app.models.codesign import (
     VolunteerStatus,
 )
 from app.models.consultations import Consultation, Phase
-from app.models.ideas import PUBLIC_STATUSES, Idea, IdeaStatus, IdeaStatusChange, Vote
+from app.models.ideas import (
+    PUBLIC_STATUSES,
+    Idea,
+    IdeaRevision,
+    IdeaStatus,
+    IdeaStatusChange,
+    Vote,
+)
 from app.models.library import Branch, LibraryService, StaffMembership
 from app.models.outcomes import Outcome, OutcomeFramework, OutcomeGroup, OutcomeLink
 from app.models.reviews import (
@@ -26,8 +33,9 @@ from app.models.reviews import (
     Recommendation,
     SignedReviewIsReadOnly,
 )
+from app.models.safeguarding import ConcernStatus, SafeguardingConcern
 from app.models.types import utcnow
-from app.models.users import AGE_BANDS, Role, User
+from app.models.users import AGE_BANDS, Role, SignIn, User
 
 __all__ = [
     "AGE_BANDS",
@@ -39,8 +47,10 @@ __all__ = [
     "CodesignService",
     "CodesignSession",
     "CodesignVolunteer",
+    "ConcernStatus",
     "Consultation",
     "Idea",
+    "IdeaRevision",
     "IdeaStatus",
     "IdeaStatusChange",
     "LibraryService",
@@ -57,14 +67,16 @@ __all__ = [
     "Rating",
     "Recommendation",
     "Role",
+    "SafeguardingConcern",
     "ServiceOutcomeLink",
     "ServiceStatus",
     "ServiceStatusChange",
+    "SignIn",
     "SignedReviewIsReadOnly",
     "StaffMembership",
     "StaffSkill",
     "User",
-    "Vote",
     "VolunteerStatus",
+    "Vote",
     "utcnow",
 ]

@@ -57,7 +57,8 @@ class Idea(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(sa.ForeignKey("consultations.id"))
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # None once the author has deleted their account: the idea stays, by "a former member".
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text)
     status: Mapped[IdeaStatus] = mapped_column(
@@ -72,11 +73,13 @@ class Idea(db.Model):
     codesign_service_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("codesign_services.id"), index=True
     )
+    # Held for staff because its text seems to hold personal information (app/safeguarding).
+    held_for_personal_info: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     consultation: Mapped[Consultation] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User | None] = relationship()
     history: Mapped[list["IdeaStatusChange"]] = relationship(
         back_populates="idea", order_by="IdeaStatusChange.id"
     )
@@ -117,6 +120,25 @@ class Vote(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "idea_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # None once the voter has deleted their account: the vote still counts.
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdeaRevision(db.Model):
+    """An idea's words as they were before staff redacted or changed them; staff only."""
+
+    __tablename__ = "idea_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text)
+    # Why the words were replaced, e.g. "redacted" by staff or "edited" by the author.
+    reason: Mapped[str] = mapped_column(sa.String(40))
+    edited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship()
+    edited_by: Mapped[User | None] = relationship()

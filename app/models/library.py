@@ -47,6 +47,8 @@ class StaffMembership(db.Model):
     library_service_id: Mapped[int] = mapped_column(
         sa.ForeignKey("library_services.id"), index=True
     )
+    # The designated safeguarding lead(s) of this library service receive its concerns.
+    safeguarding_lead: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     library_service: Mapped[LibraryService] = relationship()

@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(10), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the account was last used (signing in, or a request in a signed-in session, noted at
+    # most every few minutes): retention deletes accounts unused for too long.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     @property
     def is_active(self) -> bool:
@@ -54,3 +57,20 @@ class User(UserMixin, db.Model):
 # Sign-in looks people up by pseudonym whatever its letter case, so that lookup is indexed;
 # unique, so two names differing only in capitals cannot both be taken, even at once.
 sa.Index("uq_users_username_lower", sa.func.lower(User.username), unique=True)
+
+
+class SignIn(db.Model):
+    """One signed-in device: the session cookie holds its token, and deleting the row ends it.
+
+    Only a hash of the token is stored, so a copy of the database cannot be used to sign in.
+    """
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # A rough description for the person's list of devices ("Firefox on Android"), no more.
+    device: Mapped[str] = mapped_column(sa.String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
