@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.ideas import bp as ideas_bp
     from app.moderation import bp as moderation_bp
     from app.review import bp as review_bp
+    from app.safeguarding import bp as safeguarding_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(ideas_bp)
@@ -137,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(codesign_bp, url_prefix="/codesign")
+    app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see that page.")
