@@ -248,17 +248,50 @@ def test_vote_budget_limits_votes_per_person(make):
     assert services.votes_used(voter, consultation) == 2
 
 
-def test_vote_for_an_idea_later_hidden_returns_to_the_budget(make):
-    """A vote that can no longer be taken back does not use up the young person's budget."""
+def test_hiding_and_republishing_an_idea_cannot_give_anyone_more_votes_than_the_budget(make):
+    """A vote for a hidden idea stays spent, so hide, vote again, republish cannot make four."""
+    consultation = make.consultation(vote_budget=3)
+    ideas = [make.idea(consultation) for _ in range(4)]
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    voter, staff = make.user(), make.staff(consultation.library_service)
+    for idea in ideas[:3]:
+        cast_vote(voter, idea)
+    change_status(ideas[0], staff, S.HIDDEN, "It named a teacher.")
+    assert services.votes_left(voter, consultation) == 0
+    with pytest.raises(RuleError):
+        cast_vote(voter, ideas[3])
+    change_status(ideas[0], staff, S.PUBLISHED)
+    assert services.votes_used(voter, consultation) == 3
+    assert db.session.query(Vote).filter_by(user_id=voter.id).count() == 3
+
+
+def test_a_vote_for_a_hidden_idea_can_be_taken_back_and_used_elsewhere(make):
+    """The voter may take back a vote staff have hidden the idea of, and spend it again."""
     consultation = make.consultation(vote_budget=1)
     first, second = make.idea(consultation), make.idea(consultation)
     consultation.phase = Phase.VOTING_OPEN
     db.session.commit()
     voter = make.user()
     cast_vote(voter, first)
-    with pytest.raises(RuleError):
-        cast_vote(voter, second)
     change_status(first, make.staff(consultation.library_service), S.HIDDEN, "It named a teacher.")
+    assert [idea.id for idea in services.hidden_votes(voter, consultation)] == [first.id]
+    withdraw_vote(voter, first)
+    assert first.vote_count == 0
+    cast_vote(voter, second)
+    assert services.hidden_votes(voter, consultation) == []
+
+
+def test_votes_for_ideas_that_leave_voting_for_good_return_to_the_budget(make):
+    """An idea staff decide on can never take votes again, so its votes are given back."""
+    consultation = make.consultation(vote_budget=1)
+    first, second = make.idea(consultation), make.idea(consultation)
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    voter, staff = make.user(), make.staff(consultation.library_service)
+    cast_vote(voter, first)
+    change_status(first, staff, S.UNDER_CONSIDERATION)
+    assert services.votes_left(voter, consultation) == 0
+    change_status(first, staff, S.ACCEPTED)
     assert services.votes_left(voter, consultation) == 1
     cast_vote(voter, second)
-    assert services.votes_left(voter, consultation) == 0

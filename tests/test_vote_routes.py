@@ -169,3 +169,40 @@ def test_an_htmx_vote_costs_four_statements_and_six_with_a_budget(
         assert response.status_code == 200
         assert "Your vote is counted. 1 vote." in response.get_data(as_text=True)
         assert len(counted) == expected, counted.statements
+
+
+def test_a_vote_on_a_hidden_idea_is_shown_and_can_be_taken_back_from_the_consultation(
+    client, make, login
+):
+    """The consultation page says a vote sits on a hidden idea, without its words, and frees it."""
+    from app.ideas.services import cast_vote, change_status
+    from app.models import IdeaStatus, Phase
+
+    consultation = make.consultation(vote_budget=2)
+    idea = make.idea(consultation, title="Name of a teacher")
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    voter = login(make.user())
+    cast_vote(voter, idea)
+    change_status(idea, make.staff(consultation.library_service), IdeaStatus.HIDDEN, "Hidden.")
+    page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
+    assert "Take back my vote for hidden idea 1" in page
+    assert "You have 1 vote left" in page
+    assert "Name of a teacher" not in page
+    response = vote(client, idea, action="unvote")
+    assert response.status_code == 303
+    assert db.session.query(Vote).count() == 0
+    page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
+    assert "hidden idea" not in page
+    assert "You have 2 votes left" in page
+
+
+def test_only_its_voters_reach_a_hidden_idea_to_take_a_vote_back(client, make, login):
+    """Someone who did not vote for a hidden idea finds nothing there (404)."""
+    from app.ideas.services import change_status
+    from app.models import IdeaStatus
+
+    idea = make.idea()
+    change_status(idea, make.staff(idea.consultation.library_service), IdeaStatus.HIDDEN, "Hidden.")
+    login(make.user())
+    assert vote(client, idea, action="unvote").status_code == 404

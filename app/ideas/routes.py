@@ -51,10 +51,11 @@ def _get_consultation(consultation_id: int) -> Consultation:
     return consultation
 
 
-def _get_idea(idea_id: int, *options) -> Idea:
+def _get_idea(idea_id: int, *options, to_its_voters: bool = False) -> Idea:
     """The idea and its consultation, or 404 unless it is public, the viewer's own, or staff's.
 
     `options` load more with it in the same go (its author, history or outcome links).
+    `to_its_voters` lets someone who voted for it reach it too (to take the vote back).
     """
     idea = db.session.execute(
         select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.consultation), *options)
@@ -62,7 +63,8 @@ def _get_idea(idea_id: int, *options) -> Idea:
     if idea is None:
         abort(404)
     own = current_user.is_authenticated and idea.author_id == current_user.id
-    if not (idea.is_public or own or _viewer_is_staff()):
+    shown = idea.is_public or own or _viewer_is_staff()
+    if not (shown or (to_its_voters and services.has_voted(current_user, idea))):
         abort(404)
     return idea
 
@@ -100,6 +102,7 @@ def consultation(consultation_id: int):
         consultation=consultation,
         voted=services.voted_idea_ids(current_user, ideas.items),
         votes_left=services.votes_left(current_user, consultation),
+        hidden_votes=services.hidden_votes(current_user, consultation),
     )
 
 
@@ -153,9 +156,9 @@ def idea(idea_id: int):
     )
 
 
-def _vote_action(idea_id: int, action, done_message: str):
+def _vote_action(idea_id: int, action, done_message: str, to_its_voters: bool = False):
     """Cast or take back a vote; the button and count for htmx, else back to the page."""
-    idea = _get_idea(idea_id)
+    idea = _get_idea(idea_id, to_its_voters=to_its_voters)
     back = local_path(request.form.get("next"), url_for("ideas.idea", idea_id=idea.id))
     try:
         ballot = action(current_user, idea)
@@ -186,8 +189,10 @@ def vote(idea_id: int):
 @bp.route("/ideas/<int:idea_id>/unvote", methods=["POST"])
 @roles_required(*YOUNG_PERSON_ROLES)
 def unvote(idea_id: int):
-    """Take a vote back."""
-    return _vote_action(idea_id, services.withdraw_vote, _("Your vote is taken back."))
+    """Take a vote back, also from an idea staff have hidden since (it still spends a vote)."""
+    return _vote_action(
+        idea_id, services.withdraw_vote, _("Your vote is taken back."), to_its_voters=True
+    )
 
 
 @bp.route("/ideas/<int:idea_id>/withdraw", methods=["POST"])

@@ -53,6 +53,12 @@ AUTHOR_TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
 NEEDS_MESSAGE = frozenset({S.CHANGES_REQUESTED, S.REJECTED, S.NOT_TAKEN_FORWARD, S.HIDDEN})
 # Ideas that can still gather votes.
 VOTABLE = frozenset({S.PUBLISHED, S.UNDER_CONSIDERATION})
+# The vote budget rule: a vote spends one of the person's votes for as long as its idea can
+# count votes again. Hidden ideas can be republished, so a vote for a hidden idea stays spent
+# (its voter may take it back while voting is open); otherwise hiding an idea and republishing
+# it would let a person hold more votes than the budget. Ideas decided on, withdrawn or merged
+# never take votes again, so votes for them are given back to the budget.
+BUDGETED = VOTABLE | {S.HIDDEN}
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -184,11 +190,11 @@ def can_vote_on(voter: User, idea: Idea) -> bool:
     )
 
 
-def _check_voting(voter: User, idea: Idea) -> None:
+def _check_voting(voter: User, idea: Idea, statuses: frozenset[IdeaStatus] = VOTABLE) -> None:
     """Refuse a vote (or taking one back) when the rules do not allow it."""
     if voter.role != Role.YOUNG_PERSON:
         raise RuleError(_l("Only young people can vote."))
-    if idea.status not in VOTABLE:
+    if idea.status not in statuses:
         raise RuleError(_l("This idea is not open for votes."))
     if not idea.consultation.accepts_votes():
         raise RuleError(_l("Voting is not open in this consultation."))
@@ -198,15 +204,14 @@ def _check_voting(voter: User, idea: Idea) -> None:
 # the tables rather than the mapped classes, and run on the session's connection: they change
 # no object the request holds, and skip the ORM's bookkeeping on the platform's busiest path.
 _votes, _ideas, _users = Vote.__table__, Idea.__table__, User.__table__
-# Votes for ideas since hidden, withdrawn or merged cannot be taken back, so they are given
-# back to the budget instead: only votes for ideas still open for votes are counted.
+# Only votes for ideas that can count votes again are counted (see BUDGETED).
 _VOTES_USED = (
     select(func.count())
     .select_from(_votes.join(_ideas, _ideas.c.id == _votes.c.idea_id))
     .where(
         _votes.c.user_id == bindparam("user"),
         _ideas.c.consultation_id == bindparam("consultation"),
-        _ideas.c.status.in_(sorted(VOTABLE)),
+        _ideas.c.status.in_(sorted(BUDGETED)),
     )
 )
 # A write to the voter's own row that changes nothing: it holds the row until commit.
@@ -240,6 +245,25 @@ def votes_left(voter: User, consultation: Consultation) -> int | None:
     if voter.role != Role.YOUNG_PERSON:
         return None
     return max(consultation.vote_budget - votes_used(voter, consultation), 0)
+
+
+def hidden_votes(voter: User, consultation: Consultation) -> list[Idea]:
+    """Ideas staff have hidden that still hold this person's votes (at most the budget)."""
+    if consultation.vote_budget is None or not voter.is_authenticated:
+        return []
+    return list(
+        db.session.execute(
+            select(Idea)
+            .join(Vote, Vote.idea_id == Idea.id)
+            .where(
+                Vote.user_id == voter.id,
+                Idea.consultation_id == consultation.id,
+                Idea.status == S.HIDDEN,
+            )
+            .order_by(Idea.id)
+            .limit(consultation.vote_budget)
+        ).scalars()
+    )
 
 
 def has_voted(voter: User, idea: Idea) -> bool:
@@ -322,8 +346,8 @@ def cast_vote(voter: User, idea: Idea) -> Ballot:
 
 
 def withdraw_vote(voter: User, idea: Idea) -> Ballot:
-    """Take this person's vote back while voting is open."""
-    _check_voting(voter, idea)
+    """Take this person's vote back while voting is open, also from an idea staff have hidden."""
+    _check_voting(voter, idea, BUDGETED)
     removed = _run(_REMOVE_VOTE, user=voter.id, idea=idea.id).rowcount
     if removed != 1:
         db.session.rollback()
