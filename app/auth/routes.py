@@ -1,23 +1,25 @@
-"""Routes for joining, signing in and signing out."""
+"""Routes for joining, signing in and signing out, and the devices a person is signed in on."""
 
-from flask import flash, redirect, request, session, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
-from app.auth import bp
+from app.access import roles_required
+from app.auth import bp, sessions
 from app.auth.forms import JoinForm, SignInForm
 from app.auth.services import authenticate, create_account
-from app.extensions import db, login_manager
-from app.live import events as live
-from app.models import User
+from app.extensions import login_manager
+from app.models import Role, User
+from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
-from app.web import local_path, render
+from app.web import after_post, is_htmx, local_path, render, render_listing
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login reloads the signed-in person from the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Flask-Login reloads the signed-in person, while this device's sign-in stands."""
+    return sessions.load_signed_in_user(user_id)
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -32,7 +34,7 @@ def join():
         except RuleError as error:
             form[error.field or "username"].errors.append(error.message)
         else:
-            login_user(user)
+            sessions.start_sign_in(user)
             flash(_("Welcome, %(name)s! You can now share ideas and vote.", name=user.username))
             return redirect(url_for("ideas.index"), code=303)
     return render("auth/join.html", form=form, status=400 if form.errors else 200)
@@ -49,7 +51,7 @@ def sign_in():
         if user is None:
             form.password.errors.append(_("That name and password do not match an account."))
         else:
-            login_user(user)
+            sessions.start_sign_in(user)
             flash(_("You are signed in."))
             target = local_path(request.args.get("next"), url_for("ideas.index"))
             return redirect(target, code=303)
@@ -60,8 +62,70 @@ def sign_in():
 @login_required
 def sign_out():
     """Sign out (a POST, so no link or prefetch can do it); this session's live pages stop."""
-    if "live" in session:
-        live.session_ended(session.pop("live"))
-    logout_user()
+    sessions.end_this_sign_in()
     flash(_("You are signed out."))
     return redirect(url_for("ideas.index"), code=303)
+
+
+def _devices(cursor: Cursor | None) -> Listing:
+    """The devices the signed-in person is signed in on, a page at a time."""
+    return Listing(
+        sessions.sign_ins_page(current_user, cursor),
+        id="devices",
+        items="auth/_device_items.html",
+        url=url_for("auth.devices"),
+        more_label=_("Show more devices"),
+        empty=_("You are not signed in on any device."),
+    )
+
+
+def _devices_changed(message: str):
+    """Answer a sign-out of another device: the list for htmx, else back to the page."""
+    if not is_htmx():
+        flash(message)
+    return after_post(
+        url_for("auth.devices"),
+        "auth/_devices.html",
+        listing=_devices(None),
+        this_device=sessions.current_sign_in(),
+        message=message,
+    )
+
+
+# Every role: a signed-in person of any kind sees and ends their own sign-ins.
+@bp.get("/account/devices")
+@roles_required(*Role)
+def devices():
+    """The devices this person is signed in on, with ways to sign them out."""
+    return render_listing(
+        "auth/devices.html",
+        _devices(cursor_from_request()),
+        this_device=sessions.current_sign_in(),
+    )
+
+
+@bp.post("/account/devices/sign-out-others")
+@roles_required(*Role)
+def sign_out_other_devices():
+    """Sign out everywhere but here (for a lost phone, or a library PC left signed in)."""
+    ended = sessions.sign_out_other_devices(current_user)
+    return _devices_changed(
+        ngettext(
+            "Signed out of %(num)d other device.", "Signed out of %(num)d other devices.", ended
+        )
+        if ended
+        else _("You were not signed in on any other device.")
+    )
+
+
+@bp.post("/account/devices/<int:sign_in_id>/sign-out")
+@roles_required(*Role)
+def sign_out_device(sign_in_id: int):
+    """Sign one of this person's other devices out; another person's sign-in is not found."""
+    try:
+        ended = sessions.sign_out_device(current_user, sign_in_id)
+    except RuleError as error:
+        return _devices_changed(str(error.message))
+    if ended is None:
+        abort(404)
+    return _devices_changed(_("Signed out of %(device)s.", device=ended.device or _("a device")))
