@@ -2,10 +2,13 @@
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.limits import retry_after
+from app.web import render
 
 MESSAGES = {
     400: _l("Something in that request was not right. Please go back and try again."),
@@ -13,7 +16,6 @@ MESSAGES = {
     404: _l("We could not find that page."),
     405: _l("That page cannot be used that way."),
     413: _l("That was too much to send at once. Please make it shorter."),
-    429: _l("Too many tries. Please wait a little and try again."),
     500: _l("Something went wrong on our side. Nothing you did caused it; please try again."),
 }
 
@@ -32,6 +34,27 @@ def register_error_handlers(app: Flask) -> None:
         return _page(
             400, _l("This form had expired. Please go back, reload the page and try again.")
         )
+
+    @app.errorhandler(429)
+    def too_many_requests(error):
+        """A rate limit was reached: nothing was done; say so, and when to try again.
+
+        htmx gets only the message, for the status region; base.html has htmx take a 429
+        without swapping anything else.
+        """
+        seconds = retry_after()
+        minutes = max(1, round(seconds / 60))
+        wait = ngettext(
+            "You can try again in about %(num)s minute.",
+            "You can try again in about %(num)s minutes.",
+            minutes,
+        )
+        response = render(
+            "errors/too_many.html", "errors/_too_many_response.html", status=429, wait=wait
+        )
+        response.headers["Retry-After"] = str(seconds)
+        response.headers["HX-Reswap"] = "none"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -20,6 +20,10 @@ if ! command -v nginx >/dev/null; then
     exit 1
 fi
 
+# nginx is the one proxy in front: the app takes the client's address (for rate limits) and
+# whether it was HTTPS from nginx's X-Forwarded-For and X-Forwarded-Proto, and nothing before.
+export PROXY_COUNT="${PROXY_COUNT:-1}"
+
 mkdir -p instance/nginx/tmp
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 trap 'exit 0' INT TERM
