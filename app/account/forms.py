@@ -1,0 +1,64 @@
+"""Forms for changing my name and password and deleting my account."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+
+
+class NameForm(FlaskForm):
+    """Choose a new pseudonym, by the same rules as joining."""
+
+    username = StringField(
+        _l("Your new name"),
+        description=_l("Not your real name. Others will see it. 3 to 30 letters or numbers."),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=30, message=_l("Use 3 to 30 letters or numbers.")),
+            Regexp(
+                r"^[A-Za-z0-9_-]+$",
+                message=_l("Use only letters, numbers, dashes and underscores."),
+            ),
+        ],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Change my name"))
+
+
+class PasswordForm(FlaskForm):
+    """Choose a new password, after typing the current one."""
+
+    current_password = PasswordField(
+        _l("Your password now"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("Your new password"),
+        description=_l("At least 8 characters. Three or four words you will remember work well."),
+        validators=[
+            DataRequired(),
+            Length(min=8, max=200, message=_l("Your password needs at least 8 characters.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the new password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The passwords do not match.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Change my password"))
+
+
+class DeleteForm(FlaskForm):
+    """Confirm deleting my account by typing my password."""
+
+    password = PasswordField(
+        _l("Type your password to confirm"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Delete my account"))
