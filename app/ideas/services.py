@@ -19,6 +19,7 @@ from app.models import (
     CodesignVolunteer,
     Consultation,
     Idea,
+    IdeaRevision,
     IdeaStatus,
     IdeaStatusChange,
     Phase,
@@ -30,6 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.pagination import Cursor, Page, paginate
+from app.personal_info import describe, personal_info_in
 from app.rules import RuleError
 
 S = IdeaStatus
@@ -65,7 +67,7 @@ DESCRIPTION_MAX = 2000
 MESSAGE_MAX = 1000
 
 
-def _check_text(title: str, description: str) -> tuple[str, str]:
+def check_text(title: str, description: str) -> tuple[str, str]:
     """Trim an idea's words and refuse empty or overlong ones."""
     title, description = title.strip(), description.strip()
     if not title or len(title) > TITLE_MAX:
@@ -73,6 +75,16 @@ def _check_text(title: str, description: str) -> tuple[str, str]:
     if not description or len(description) > DESCRIPTION_MAX:
         raise RuleError(_l("Describe your idea in up to 2000 characters."))
     return title, description
+
+
+def _personal_info(text: str) -> str:
+    """The kinds of personal information `text` seems to hold, in words; "" if none."""
+    return describe(personal_info_in(text))
+
+
+def _holds_personal_info(title: str, description: str) -> bool:
+    """True if an idea's words seem to hold personal information, so staff must check them."""
+    return bool(_personal_info(title) or _personal_info(description))
 
 
 def advance_idea(
@@ -119,8 +131,14 @@ def propose_idea(author: User, consultation: Consultation, title: str, descripti
         raise RuleError(_l("Only young people can propose ideas."))
     if not consultation.accepts_proposals():
         raise RuleError(_l("This consultation is not taking new ideas at the moment."))
-    title, description = _check_text(title, description)
-    idea = Idea(consultation=consultation, author=author, title=title, description=description)
+    title, description = check_text(title, description)
+    idea = Idea(
+        consultation=consultation,
+        author=author,
+        title=title,
+        description=description,
+        held_for_personal_info=_holds_personal_info(title, description),
+    )
     db.session.add(idea)
     db.session.add(IdeaStatusChange(idea=idea, actor=author, from_status=None, to_status=S.PENDING))
     db.session.flush()
@@ -148,9 +166,22 @@ def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str =
         raise RuleError(_l("Please write a message explaining this decision to the young person."))
     if len(message) > MESSAGE_MAX:
         raise RuleError(_l("Please keep the message under 1000 characters."))
-    previous = idea.status
+    # The young person reads it, and the idea's public page may show it.
+    found = _personal_info(message)
+    if found:
+        raise RuleError(
+            _l(
+                "Messages to young people never carry contact or personal details, and this "
+                "one seems to include: %(kinds)s. Please say it another way.",
+                kinds=found,
+            )
+        )
+    previous, held = idea.status, idea.held_for_personal_info
     _move(idea, actor, to_status, message)
-    record(actor, "idea.status", idea, previous=previous.value, to=to_status.value)
+    # Staff have looked at the words and decided, so the idea no longer waits for them.
+    idea.held_for_personal_info = False
+    detail = {"held_for_personal_info": True} if held else {}
+    record(actor, "idea.status", idea, previous=previous.value, to=to_status.value, **detail)
     db.session.commit()
 
 
@@ -175,7 +206,20 @@ def resubmit_idea(idea: Idea, author: User, title: str, description: str) -> Non
         raise RuleError(_l("Only the person who proposed an idea can change it."))
     if idea.status != S.CHANGES_REQUESTED:
         raise RuleError(_l("This idea is not waiting for changes."))
-    idea.title, idea.description = _check_text(title, description)
+    title, description = check_text(title, description)
+    if (title, description) != (idea.title, idea.description):
+        # The words as they were stay for staff, who may need what was taken out.
+        db.session.add(
+            IdeaRevision(
+                idea_id=idea.id,
+                title=idea.title,
+                description=idea.description,
+                reason="edited",
+                edited_by_id=author.id,
+            )
+        )
+    idea.title, idea.description = title, description
+    idea.held_for_personal_info = _holds_personal_info(title, description)
     _move(idea, author, S.PENDING, "")
     db.session.commit()
 

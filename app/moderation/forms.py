@@ -6,7 +6,7 @@ from wtforms import IntegerField, SelectChoice, SelectField, StringField, Submit
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.fields import LocalDateTimeField, id_or_none
-from app.ideas.services import MESSAGE_MAX
+from app.ideas.services import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 from app.labels import PHASE_LABELS
 from app.models import Phase
 from app.moderation.services import (
@@ -28,6 +28,22 @@ class DecisionForm(FlaskForm):
         render_kw={"rows": 3},
     )
     submit = SubmitField(_l("Save decision"))
+
+
+class RedactForm(FlaskForm):
+    """Change an idea's words, to take out personal information; staff keep the old ones."""
+
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(), Length(max=TITLE_MAX)],
+        render_kw={"maxlength": TITLE_MAX},
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[DataRequired(), Length(max=DESCRIPTION_MAX)],
+        render_kw={"maxlength": DESCRIPTION_MAX, "rows": 6},
+    )
+    submit = SubmitField(_l("Save the changed words"))
 
 
 class OutcomeLinkForm(FlaskForm):

@@ -21,7 +21,13 @@ from app.live import events as live
 from app.live import streams
 from app.models import Consultation, Idea, IdeaStatus, IdeaStatusChange, OutcomeLink
 from app.moderation import bp, services
-from app.moderation.forms import ConsultationForm, DecisionForm, OutcomeLinkForm, PhaseForm
+from app.moderation.forms import (
+    ConsultationForm,
+    DecisionForm,
+    OutcomeLinkForm,
+    PhaseForm,
+    RedactForm,
+)
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
 from app.web import render, render_listing
@@ -90,13 +96,24 @@ def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
     return decision, link
 
 
-def _idea_page(idea: Idea, decision: DecisionForm, link: OutcomeLinkForm, status: int = 200):
-    """Render the staff page for one idea."""
+def _idea_page(
+    idea: Idea,
+    decision: DecisionForm,
+    link: OutcomeLinkForm,
+    status: int = 200,
+    redact: RedactForm | None = None,
+):
+    """Render the staff page for one idea, with its possible personal details highlighted."""
+    revisions, revision_count = services.recent_revisions(idea)
     return render(
         "moderation/idea.html",
         idea=idea,
         decision_form=decision,
         link_form=link,
+        redact_form=redact or RedactForm(prefix="redact", formdata=None, obj=idea),
+        marked=services.marked_words(idea),
+        revisions=revisions,
+        revision_count=revision_count,
         status=status,
     )
 
@@ -209,6 +226,60 @@ def link_outcome(idea_id: int):
             flash(_("Outcome linked."))
             return redirect(url_for("moderation.idea", idea_id=idea.id), code=303)
     return _idea_page(idea, decision, link, status=400)
+
+
+def _said_after_redacting(held: bool) -> str:
+    """What staff are told once an idea's words are changed."""
+    if held:
+        return _(
+            "The words are saved. They still seem to include personal details, "
+            "so the idea stays held."
+        )
+    return _("The words are saved. Nothing in them looks personal now.")
+
+
+@bp.route("/ideas/<int:idea_id>/words", methods=["POST"])
+def redact(idea_id: int):
+    """Change an idea's words to take out personal details; the old words stay for staff."""
+    idea = _get_idea(idea_id)
+    form = RedactForm(prefix="redact")
+    if form.validate():
+        try:
+            held = services.redact_idea(idea, current_user, form.title.data, form.description.data)
+        except RuleError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_said_after_redacting(held))
+            return redirect(url_for("moderation.idea", idea_id=idea.id), code=303)
+    return _idea_page(idea, *_forms_for(idea), status=400, redact=form)
+
+
+@bp.route("/ideas/<int:idea_id>/remove-personal-info", methods=["POST"])
+def remove_personal_info(idea_id: int):
+    """Replace each possible personal detail in an idea with "[removed]"."""
+    idea = _get_idea(idea_id)
+    try:
+        held = services.remove_personal_info(idea, current_user)
+    except RuleError as error:
+        flash(error.message)
+    else:
+        flash(_said_after_redacting(held))
+    return redirect(url_for("moderation.idea", idea_id=idea.id), code=303)
+
+
+@bp.route("/ideas/<int:idea_id>/revisions")
+def revisions(idea_id: int):
+    """Every earlier version of an idea's words, newest first, a page at a time; staff only."""
+    idea = _get_idea(idea_id)
+    listing = Listing(
+        services.revisions_of(idea, cursor_from_request()),
+        id="revisions",
+        items="moderation/_revision_items.html",
+        url=url_for("moderation.revisions", idea_id=idea.id),
+        more_label=_("Show more earlier versions"),
+        empty=_("The words of this idea have not been changed."),
+    )
+    return render_listing("moderation/revisions.html", listing, idea=idea)
 
 
 @bp.route("/outcome-links/<int:link_id>/remove", methods=["POST"])

@@ -4,22 +4,27 @@ Staff act only in the library services they belong to, and see only those servic
 consultations; admins act in all of them (`app.access`).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
+from app import personal_info
 from app.access import acts_in, member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
+from app.ideas.services import check_text
 from app.models import (
     PUBLIC_STATUSES,
     Branch,
     Consultation,
     Idea,
+    IdeaRevision,
     IdeaStatus,
     LibraryService,
     Outcome,
@@ -247,3 +252,104 @@ def set_phase(consultation: Consultation, actor: User, phase: Phase) -> None:
     consultation.phase = phase
     record(actor, "consultation.phase", consultation, previous=previous.value, to=phase.value)
     db.session.commit()
+
+
+# Personal information in ideas: what staff see highlighted, and redacting it -----------------
+
+# Revisions shown on an idea's staff page; the rest are a page of their own.
+RECENT_REVISIONS = 3
+
+
+@dataclass(frozen=True)
+class MarkedWords:
+    """An idea's words, escaped, with what looks like personal information highlighted."""
+
+    title: Markup
+    description: Markup
+    found: str  # the kinds found, in words; "" if none
+
+
+def marked_words(idea: Idea) -> MarkedWords:
+    """The idea's title and description with each possible personal detail in a <mark>."""
+    found = personal_info
+    in_title = found.personal_info_in(idea.title)
+    in_description = found.personal_info_in(idea.description)
+    return MarkedWords(
+        found.highlight(idea.title, in_title),
+        found.highlight(idea.description, in_description),
+        found.describe(in_title + in_description),
+    )
+
+
+def redact_idea(idea: Idea, actor: User, title: str, description: str) -> bool:
+    """Staff replace an idea's words; the words as they were are kept, for staff only.
+
+    The idea stays held while its new words still seem to hold personal information, and is
+    no longer held once they do not. Returns whether it is still held.
+    """
+    refuse_unless_staff_of(actor, idea.consultation.library_service_id)
+    title, description = check_text(title, description)
+    if (title, description) == (idea.title, idea.description):
+        raise RuleError(_l("The words are the same as before, so nothing was changed."))
+    db.session.add(
+        IdeaRevision(
+            idea_id=idea.id,
+            title=idea.title,
+            description=idea.description,
+            reason="redacted",
+            edited_by_id=actor.id,
+        )
+    )
+    idea.title, idea.description = title, description
+    found = personal_info
+    still = bool(found.personal_info_in(title) or found.personal_info_in(description))
+    idea.held_for_personal_info = still
+    # What was taken out stays in the revision, never in the audit log.
+    record(actor, "idea.redact", idea, held_for_personal_info=still)
+    db.session.commit()
+    return still
+
+
+def remove_personal_info(idea: Idea, actor: User) -> bool:
+    """Replace everything in an idea's words that looks like personal information.
+
+    Each match becomes "[removed]"; see `redact_idea`. Returns whether it is still held.
+    """
+    found = personal_info
+    in_title = found.personal_info_in(idea.title)
+    in_description = found.personal_info_in(idea.description)
+    if not in_title and not in_description:
+        raise RuleError(_l("Nothing in this idea looks like personal information."))
+    return redact_idea(
+        idea,
+        actor,
+        found.remove_matches(idea.title, in_title),
+        found.remove_matches(idea.description, in_description),
+    )
+
+
+def revisions_of(idea: Idea, cursor: Cursor | None = None) -> Page[IdeaRevision]:
+    """A page of an idea's earlier words, newest first, with who replaced them."""
+    return paginate(
+        select(IdeaRevision)
+        .where(IdeaRevision.idea_id == idea.id)
+        .options(joinedload(IdeaRevision.edited_by)),
+        [IdeaRevision.id],
+        cursor,
+        descending=True,
+    )
+
+
+def recent_revisions(idea: Idea) -> tuple[list[IdeaRevision], int]:
+    """The idea's newest few earlier versions, and how many there are in all."""
+    recent = db.session.execute(
+        select(IdeaRevision)
+        .where(IdeaRevision.idea_id == idea.id)
+        .options(joinedload(IdeaRevision.edited_by))
+        .order_by(IdeaRevision.id.desc())
+        .limit(RECENT_REVISIONS)
+    ).scalars()
+    total = db.session.execute(
+        select(func.count(IdeaRevision.id)).where(IdeaRevision.idea_id == idea.id)
+    ).scalar_one()
+    return list(recent), total
