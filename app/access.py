@@ -125,3 +125,44 @@ def require_reader(library_service_id: int) -> None:
     """Refuse (403) the signed-in person unless they may read this library service's pages."""
     if not reads_in(current_user, library_service_id):
         abort(403)
+
+
+# --- Safeguarding: only a library service's designated leads read and close its concerns ------
+
+
+def led_library_service_ids(user) -> frozenset[int]:
+    """The library services `user` is a designated safeguarding lead of (none for most people).
+
+    Admins are not leads by being admins: concerns hold sensitive details about children, so
+    only the people a library service has designated read them.
+    """
+    if not user.is_authenticated or user.role not in STAFF_ROLES:
+        return frozenset()
+    return frozenset(
+        db.session.execute(
+            select(StaffMembership.library_service_id).where(
+                StaffMembership.user_id == user.id, StaffMembership.safeguarding_lead.is_(True)
+            )
+        ).scalars()
+    )
+
+
+def leads(user, library_service_id: int) -> bool:
+    """True if `user` is a designated safeguarding lead of this library service."""
+    return library_service_id in led_library_service_ids(user)
+
+
+def refuse_unless_lead_of(actor, library_service_id: int) -> None:
+    """The rule services apply: refuse (RuleError) anyone but this service's safeguarding leads."""
+    if not leads(actor, library_service_id):
+        raise RuleError(_l("Only this library service's safeguarding leads can do that."))
+
+
+def require_lead(library_service_id: int | None = None) -> None:
+    """Refuse (403) the signed-in person unless they lead this library service's safeguarding.
+
+    With no library service, refuse unless they are a safeguarding lead somewhere.
+    """
+    led = led_library_service_ids(current_user)
+    if not led or (library_service_id is not None and library_service_id not in led):
+        abort(403)
