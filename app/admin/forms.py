@@ -2,10 +2,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Length, Optional
 
-from app.admin.services import NAME_MAX
+from app.admin.services import NAME_MAX, SEARCH_MAX
 from app.fields import id_or_none
 from app.labels import ROLE_LABELS
 from app.models import Role
@@ -55,3 +63,25 @@ class MembershipForm(FlaskForm):
         _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
     )
     submit = SubmitField(_l("Add to this library service"))
+
+
+class AuditFilterForm(FlaskForm):
+    """Narrow the audit log to one person, one action and a span of days (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    person = StringField(
+        _l("Person"),
+        description=_l("Their whole pseudonym."),
+        validators=[Optional(), Length(max=SEARCH_MAX)],
+        render_kw={"maxlength": SEARCH_MAX, "autocomplete": "off", "spellcheck": "false"},
+    )
+    action = SelectField(_l("Action"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()])
+
+    def validate_until(self, field: DateField) -> None:
+        """The last day may not come before the first."""
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("Please give a last day on or after the first day."))
