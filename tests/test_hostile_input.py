@@ -79,3 +79,21 @@ def test_a_line_break_in_the_return_address_is_ignored_after_a_vote(client, make
     assert response.headers["Location"] == f"/ideas/{idea.id}"
     assert "Set-Cookie: x=1" not in str(response.headers)
     assert db.session.query(Vote).filter_by(idea_id=idea.id).count() == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/", "https://evil.example/", "/\\evil.example", "/\r\nSet-Cookie: x=1"],
+)
+def test_signing_in_returns_only_to_a_page_of_this_site(client, make, target):
+    """A `next` address on another site, or one forging a header, is replaced by the start
+    page; the sign-in itself still works."""
+    user = make.user()
+    response = client.post(
+        "/sign-in",
+        query_string={"next": target},
+        data={"csrf_token": csrf_token(client), "username": user.username, "password": PASSWORD},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    assert not any(value.startswith("x=") for value in response.headers.getlist("Set-Cookie"))
