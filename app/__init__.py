@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.config import Config
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
+from app.limits import init_limits
 from app.models.types import ROW_ID_MAX
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     headers = _security_headers(app)
     init_static_files(app, headers)
     _register_blueprints(app)
+    init_limits(app)
     _register_template_helpers(app)
     _register_security_headers(app, headers)
     from app.web import refuse_unusable_input
@@ -124,6 +126,7 @@ class RowIdConverter(IntegerConverter):
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per area of the platform."""
     app.url_map.converters["int"] = RowIdConverter
+    from app.account import bp as account_bp
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.codesign import bp as codesign_bp
@@ -139,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(codesign_bp, url_prefix="/codesign")
     app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
+    app.register_blueprint(account_bp, url_prefix="/account")
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see that page.")

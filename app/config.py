@@ -11,6 +11,24 @@ def database_url(url: str) -> str:
     return url
 
 
+def school_names(listed: str, path: str | None) -> tuple[str, ...]:
+    """Local school names: those listed, then those in the file at `path`, if one is given.
+
+    Names are separated by new lines or semicolons; blank names and lines starting with "#"
+    (comments, such as where a file's list came from) are left out. A file that cannot be
+    read stops the application starting, rather than quietly checking for no schools.
+    """
+    text = listed
+    if path:
+        with open(path, encoding="utf-8") as listing:
+            text += "\n" + listing.read()
+    names = []
+    for line in text.splitlines():
+        if not line.strip().startswith("#"):
+            names.extend(name.strip() for name in line.split(";"))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
 class Config:
     """Settings for running the application; every one can be set in the environment."""
 
@@ -37,7 +55,21 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
+    # A sign-in unused for this long no longer counts (app/auth/sessions.py); the retention
+    # purge deletes it.
+    SIGN_IN_IDLE_DAYS = int(os.environ.get("SIGN_IN_IDLE_DAYS", "30"))
+    # Young people's accounts unused for this many months are deleted by `flask retention purge`
+    # (app/retention.py), which is meant to run daily.
+    RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
     WTF_CSRF_TIME_LIMIT = None
+    # Local schools whose names in an idea or a message to a young person are held for staff
+    # (app/personal_info.py): in SAFEGUARDING_SCHOOL_NAMES, separated by new
+    # lines or semicolons, and/or in a text file named by SAFEGUARDING_SCHOOL_NAMES_FILE, one
+    # a line. Both may be given; the names are put together.
+    SAFEGUARDING_SCHOOL_NAMES = school_names(
+        os.environ.get("SAFEGUARDING_SCHOOL_NAMES", ""),
+        os.environ.get("SAFEGUARDING_SCHOOL_NAMES_FILE"),
+    )
     BABEL_DEFAULT_LOCALE = "en"
     # Times are stored in UTC and typed in and shown in the libraries' own timezone.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
@@ -50,3 +82,42 @@ class Config:
     ARGON2_TIME_COST = 2
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
+    # How many proxies in front of the app add X-Forwarded-For and X-Forwarded-Proto (nginx in
+    # deploy/serve.sh: 1). With 0 the headers are ignored, as anyone could send them.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Rate limits (app/limits.py). Counts are kept in Redis when REDIS_URL is set, so every
+    # worker and host shares them; else in each process's memory.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "limits")
+    # The figures are for the hardest ordinary case: a class of 30 behind one school address,
+    # each joining, signing in (with typos), proposing 1 or 2 ideas and voting 3 to 5 times,
+    # taking votes back, within a few minutes: about 15 writes each, 450 in all.
+    # Wrong passwords for one name: enough for typos and a half-remembered password; a guesser
+    # gets 40 tries an hour at most, and the one who owns the name waits 15 minutes at worst.
+    RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT = os.environ.get(
+        "RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"
+    )
+    # Wrong passwords from one address, for any names: a class of 30 with 5 typos each.
+    RATELIMIT_SIGN_IN_FAILURES_PER_ADDRESS = os.environ.get(
+        "RATELIMIT_SIGN_IN_FAILURES_PER_ADDRESS", "150 per 15 minutes"
+    )
+    # Accounts made from one address: three classes joining in the same hour. Refused tries
+    # (a name taken, a weak password) are common for children and count only as writes.
+    RATELIMIT_JOINS_PER_ADDRESS = os.environ.get("RATELIMIT_JOINS_PER_ADDRESS", "100 per hour")
+    # Ideas sent by one person, refused forms included: 1 or 2 ideas with a few corrections
+    # is usual; 20 stops anyone flooding the moderation queue.
+    RATELIMIT_PROPOSALS_PER_PERSON = os.environ.get("RATELIMIT_PROPOSALS_PER_PERSON", "20 per hour")
+    # Ideas sent from one address: a class of 30 with 2 ideas each, sent up to 5 times.
+    RATELIMIT_PROPOSALS_PER_ADDRESS = os.environ.get(
+        "RATELIMIT_PROPOSALS_PER_ADDRESS", "300 per hour"
+    )
+    # Votes cast and taken back by one person: a budget of 5 changed a few times is under 15.
+    RATELIMIT_VOTES_PER_PERSON = os.environ.get("RATELIMIT_VOTES_PER_PERSON", "30 per minute")
+    # Every write (any POST) by one signed-in person: one a second is more than anyone taps,
+    # staff working through a moderation queue included.
+    RATELIMIT_WRITES_PER_PERSON = os.environ.get("RATELIMIT_WRITES_PER_PERSON", "60 per minute")
+    # Every write from one address, signed in or not: twice a busy class's 450.
+    RATELIMIT_WRITES_PER_ADDRESS = os.environ.get(
+        "RATELIMIT_WRITES_PER_ADDRESS", "1000 per 10 minutes"
+    )

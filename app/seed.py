@@ -318,7 +318,10 @@ def load_demo_data() -> bool:
         for name, role, band in DEMO_ACCOUNTS
     }
     staff, robin, alex = users["library_staff"], users["robin_writes"], users["alex_draws"]
-    db.session.add(StaffMembership(user_id=staff.id, library_service=service))
+    # Library staff are also the demo service's designated safeguarding lead.
+    db.session.add(
+        StaffMembership(user_id=staff.id, library_service=service, safeguarding_lead=True)
+    )
     db.session.commit()
 
     # Ideas can only be proposed while proposals are open, so the voting consultation
@@ -355,6 +358,14 @@ def load_demo_data() -> bool:
                 )
             )
     db.session.commit()
+    # One more idea waiting for staff, held because it gives a phone number, so staff see what
+    # is highlighted (made last, so the other demo ideas keep their ids).
+    propose_idea(
+        users["sam_reads"],
+        secondary,
+        "Homework help on the phone",
+        "A number to text for homework help. Text me on 07700 900123 if you want to help.",
+    )
     return True
 
 

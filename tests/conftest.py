@@ -55,7 +55,13 @@ def database_uri(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_uri):
+def app_settings() -> dict:
+    """Settings a test module adds to the app's, by overriding this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(database_uri, app_settings):
     """The application with the schema created and the outcome frameworks loaded."""
     app = create_app(
         {
@@ -69,6 +75,9 @@ def app(database_uri):
             "LIVE_COALESCE_SECONDS": 0.01,
             "LIVE_HEARTBEAT_SECONDS": 0.05,
             "LIVE_STREAM_SECONDS": 0.3,
+            # Hundreds of tests sign in from one address; tests/test_rate_limits.py turns it on.
+            "RATELIMIT_ENABLED": False,
+            **app_settings,
         }
     )
     with app.app_context():

@@ -78,7 +78,15 @@ def test_demo_ideas_are_linked_to_promise_and_qlp_outcomes(demo):
     codes = {link.outcome.code for link in db.session.query(OutcomeLink)}
     assert any(c.startswith("promise.") for c in codes)
     assert any(c.startswith("qlp.") for c in codes)
-    assert count(Idea, Idea.status == IdeaStatus.PENDING) == 1  # for the moderation queue
+    # For the moderation queue: one to check, and one held for the phone number in it.
+    assert count(Idea, Idea.status == IdeaStatus.PENDING) == 2
+    assert count(Idea, Idea.held_for_personal_info.is_(True)) == 1
+
+
+def test_library_staff_are_the_demo_services_safeguarding_lead(demo):
+    """The safeguarding queue has its lead in the demo."""
+    membership = db.session.query(StaffMembership).filter_by(user_id=user("library_staff").id)
+    assert [m.safeguarding_lead for m in membership] == [True]
 
 
 def test_demo_service_is_in_codesign_with_its_history_ideas_and_people(demo):

@@ -145,9 +145,10 @@ def listen(app, *channels):
 def test_a_vote_is_announced_with_its_count_once_committed(app, make):
     """Other phones hear the new count, and the sequence that orders racing counts."""
     idea = make.idea()
+    first, second = make.user(), make.user()
     inbox = listen(app, live.consultation_channel(idea.consultation_id))
-    services.cast_vote(make.user(), idea)
-    services.cast_vote(make.user(), idea)
+    services.cast_vote(first, idea)
+    services.cast_vote(second, idea)
     assert first_batch(inbox) == [
         {"kind": "votes", "idea": idea.id, "count": 1, "seq": 1},
         {"kind": "votes", "idea": idea.id, "count": 2, "seq": 2},

@@ -17,6 +17,8 @@ from app.models import (
     OutcomeLink,
     QlpReview,
     Role,
+    SafeguardingConcern,
+    SignIn,
     StaffMembership,
     utcnow,
 )
@@ -79,6 +81,11 @@ def staff_of_this_service(member: int, other_staff: int = 403) -> dict:
     }
 
 
+def safeguarding_leads_only() -> dict:
+    """Safeguarding concerns: only the library service's designated leads, and none is here."""
+    return {ANON: 302, YOUNG: 403, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403}
+
+
 # (path, {who: expected status}); 302 means sent to sign in.
 PAGES = [
     ("/", {ANON: 200, YOUNG: 200, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200}),
@@ -96,6 +103,7 @@ PAGES = [
     ("/staff/pending", staff_of_this_service(200, other_staff=200)),
     ("/staff/published", staff_of_this_service(200, other_staff=200)),
     ("/staff/ideas/{i}", staff_of_this_service(200)),
+    ("/staff/ideas/{i}/revisions", staff_of_this_service(200)),
     ("/staff/consultations", staff_of_this_service(200, other_staff=200)),
     ("/staff/consultations/new", staff_of_this_service(200, other_staff=200)),
     ("/staff/consultations/{c}/edit", staff_of_this_service(200)),
@@ -119,6 +127,24 @@ PAGES = [
     ("/admin/", only_admins(200)),
     ("/admin/accounts", only_admins(200)),
     ("/admin/users/{s}/memberships", only_admins(200)),
+    ("/admin/audit", only_admins(200)),
+    ("/admin/audit.csv", only_admins(200)),
+    # Safeguarding: staff raise concerns; only designated leads (nobody here) read them.
+    ("/safeguarding/ideas/{i}/concern", staff_of_this_service(200)),
+    ("/safeguarding/concerns/new", staff_of_this_service(200, other_staff=200)),
+    ("/safeguarding/", safeguarding_leads_only()),
+    ("/safeguarding/closed", safeguarding_leads_only()),
+    ("/safeguarding/concerns/{k}", safeguarding_leads_only()),
+    # Everyone signed in sees their own devices.
+    ("/account/devices", everyone(200) | {ANON: 302}),
+    # My account and my data: everyone signed in, about themselves.
+    ("/account", everyone(200) | {ANON: 302}),
+    ("/account/data", everyone(200) | {ANON: 302}),
+    ("/account/data.json", everyone(200) | {ANON: 302}),
+    ("/account/name", everyone(200) | {ANON: 302}),
+    ("/account/password", everyone(200) | {ANON: 302}),
+    # Staff accounts are closed by an admin: the page tells them so.
+    ("/account/delete", everyone(403) | {ANON: 302, YOUNG: 200}),
     # Live streams check the same roles as their pages.
     ("/live/consultations/{c}", everyone()),
     ("/consultations/{c}/counts?idea={i}", everyone()),
@@ -142,6 +168,8 @@ ACTIONS = [
     ),
     ("/staff/ideas/{i}/decision", staff_of_this_service(400)),
     ("/staff/ideas/{i}/outcomes", staff_of_this_service(400)),
+    ("/staff/ideas/{i}/words", staff_of_this_service(400)),
+    ("/staff/ideas/{i}/remove-personal-info", staff_of_this_service(303)),
     ("/staff/outcome-links/{l}/remove", staff_of_this_service(303)),
     # Staff of another library service may put a question, in their own library service.
     ("/staff/consultations/new", staff_of_this_service(400, other_staff=400)),
@@ -178,6 +206,19 @@ ACTIONS = [
     # No library service chosen: the form says so.
     ("/admin/users/{s}/memberships", only_admins(400)),
     ("/admin/memberships/{m}/remove", only_admins(303)),
+    ("/account/devices/sign-out-others", everyone(303) | {ANON: 302}),
+    # Another person's sign-in is not found, whoever asks.
+    ("/account/devices/{n}/sign-out", everyone(404) | {ANON: 302}),
+    # Empty forms: the person is told what is missing, and nothing changes.
+    ("/account/name", everyone(400) | {ANON: 302}),
+    ("/account/password", everyone(400) | {ANON: 302}),
+    ("/account/delete", everyone(403) | {ANON: 302, YOUNG: 400}),
+    ("/admin/memberships/{m}/safeguarding-lead", only_admins(303)),
+    ("/admin/memberships/{m}/safeguarding-lead/remove", only_admins(303)),
+    # An empty concern: staff who may raise it are told what is missing.
+    ("/safeguarding/ideas/{i}/concern", staff_of_this_service(400)),
+    ("/safeguarding/concerns/new", staff_of_this_service(400, other_staff=400)),
+    ("/safeguarding/concerns/{k}/close", safeguarding_leads_only()),
 ]
 
 
@@ -237,7 +278,9 @@ def world(make, login):
         period_start=date(2026, 1, 1),
         period_end=date(2026, 1, 31),
     )
-    db.session.add_all([offer, session, signed, draft])
+    concern = SafeguardingConcern(library_service=library_service, idea=idea, concern="Worried.")
+    elsewhere = SignIn(user_id=target_user.id, token_hash="0" * 64)
+    db.session.add_all([offer, session, signed, draft, concern, elsewhere])
     db.session.commit()
 
     def as_(who):
@@ -260,6 +303,8 @@ def world(make, login):
             "se": session.id,
             "r": draft.id,
             "g": signed.id,
+            "k": concern.id,
+            "n": elsewhere.id,
         }
 
     return as_

@@ -1,16 +1,24 @@
 """Routes for admins."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
-from app.admin import bp, services
-from app.admin.forms import BranchForm, LibraryServiceForm, MembershipForm, RoleForm
+from app.admin import audit_log, bp, services
+from app.admin.forms import (
+    AuditFilterForm,
+    BranchForm,
+    LibraryServiceForm,
+    MembershipForm,
+    RoleForm,
+)
 from app.extensions import db
 from app.fields import library_service_choices
 from app.models import LibraryService, Role, StaffMembership, User
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
+from app.safeguarding.services import library_services_without_lead
 from app.web import after_post, is_htmx, local_path, render, render_listing
 
 
@@ -191,6 +199,7 @@ def _memberships_changed(user: User, message: str):
         user=user,
         listing=_memberships(user, None),
         form=_membership_form(user, formdata=None),
+        without_lead=library_services_without_lead(),
         message=message,
     )
 
@@ -204,6 +213,7 @@ def memberships(user_id: int):
         _memberships(user, cursor_from_request()),
         user=user,
         form=_membership_form(user, formdata=None),
+        without_lead=library_services_without_lead(),
     )
 
 
@@ -232,6 +242,7 @@ def add_membership(user_id: int):
         user=user,
         listing=_memberships(user, None),
         form=form,
+        without_lead=library_services_without_lead(),
         status=400,
     )
 
@@ -251,3 +262,107 @@ def remove_membership(membership_id: int):
             "%(name)s no longer belongs to %(service)s.", name=user.username, service=service_name
         )
     return _memberships_changed(user, message)
+
+
+def _set_safeguarding_lead(membership_id: int, lead: bool):
+    """Designate a member of staff as a library service's safeguarding lead, or stop it."""
+    membership = db.session.get(StaffMembership, membership_id) or abort(404)
+    user = _get_user(membership.user_id)
+    names = {"name": user.username, "service": membership.library_service.name}
+    try:
+        services.set_safeguarding_lead(current_user, membership, lead)
+    except RuleError as error:
+        message = str(error.message)
+    else:
+        message = (
+            _("%(name)s is now a safeguarding lead of %(service)s.", **names)
+            if lead
+            else _("%(name)s is no longer a safeguarding lead of %(service)s.", **names)
+        )
+    return _memberships_changed(user, message)
+
+
+@bp.post("/memberships/<int:membership_id>/safeguarding-lead")
+def designate_safeguarding_lead(membership_id: int):
+    """Make a member of staff a safeguarding lead of one of their library services."""
+    return _set_safeguarding_lead(membership_id, True)
+
+
+@bp.post("/memberships/<int:membership_id>/safeguarding-lead/remove")
+def remove_safeguarding_lead(membership_id: int):
+    """Stop a member of staff being a safeguarding lead of a library service."""
+    return _set_safeguarding_lead(membership_id, False)
+
+
+# --- The audit log -----------------------------------------------------------------------------
+
+
+def _audit_filter() -> tuple[AuditFilterForm, audit_log.AuditFilter | None]:
+    """The filter form as the address fills it in, and the filter; None if it has mistakes.
+
+    A name that is nobody's is a mistake too: the log shows nothing rather than everything.
+    """
+    form = AuditFilterForm(request.args)
+    form.action.choices = [
+        SelectChoice("", _("Any action")),
+        *[SelectChoice(action, action) for action in audit_log.known_actions()],
+    ]
+    if not form.validate():
+        return form, None
+    person = (form.person.data or "").strip()
+    actor = audit_log.find_person(person) if person else None
+    if person and actor is None:
+        form.person.errors.append(_("No account is called “%(name)s”.", name=person))
+        return form, None
+    return form, audit_log.AuditFilter(
+        actor.id if actor else None, form.action.data or None, form.since.data, form.until.data
+    )
+
+
+def _audit_args(form: AuditFilterForm) -> dict:
+    """The filter as address arguments, so pages, the export and the back button keep it."""
+    return {
+        "person": (form.person.data or "").strip() or None,
+        "action": form.action.data or None,
+        "since": form.since.data.isoformat() if form.since.data else None,
+        "until": form.until.data.isoformat() if form.until.data else None,
+    }
+
+
+@bp.get("/audit")
+def audit():
+    """The audit log, newest first, narrowed by person, action and days, a page at a time."""
+    form, narrowed = _audit_filter()
+    if narrowed is None:
+        return render("admin/audit.html", form=form, listing=None, status=400)
+    args = _audit_args(form)
+    page = audit_log.entries_page(narrowed, cursor_from_request()).map(
+        lambda entry: (
+            entry,
+            audit_log.actor_name(entry.actor.username if entry.actor else None),
+            audit_log.readable_detail(entry.detail),
+        )
+    )
+    listing = Listing(
+        page,
+        id="audit-entries",
+        items="admin/_audit_items.html",
+        url=url_for("admin.audit", **args),
+        more_label=_("Show more entries"),
+        empty=_("No entries match.") if any(args.values()) else _("The audit log is empty."),
+        css="rows",
+    )
+    return render_listing(
+        "admin/audit.html", listing, form=form, csv_url=url_for("admin.audit_csv", **args)
+    )
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    """The entries the filter asks for as a CSV file, streamed as they are read."""
+    form, narrowed = _audit_filter()
+    if narrowed is None:
+        return render("admin/audit.html", form=form, listing=None, status=400)
+    response = Response(stream_with_context(audit_log.export_csv(narrowed)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.audit import record
+from app.auth.sessions import end_sign_ins
 from app.extensions import db
 from app.models import Branch, LibraryService, Role, StaffMembership, User
 from app.pagination import Cursor, Page, paginate
@@ -100,11 +101,17 @@ def add_branch(actor: User, library_service_id: int | None, name: str) -> Branch
 
 
 def set_role(user: User, actor: User, role: Role, active: bool) -> None:
-    """Change someone's role and whether they may sign in; admins cannot lock themselves out."""
+    """Change someone's role and whether they may sign in; admins cannot lock themselves out.
+
+    Either change signs the person out on every device.
+    """
     _require_admin(actor)
     if user.id == actor.id and (role != Role.ADMIN or not active):
         raise RuleError(_l("You cannot remove your own admin access."))
     previous = {"role": user.role.value, "active": user.active}
+    if (role, active) != (user.role, user.active):
+        # Every device signs in afresh under the new role; unlocking revives no old session.
+        end_sign_ins(user)
     user.role, user.active = role, active
     record(actor, "user.role", user, previous=previous, role=role.value, active=active)
     db.session.commit()
@@ -208,4 +215,29 @@ def remove_membership(actor: User, membership: StaffMembership) -> None:
         db.session.rollback()
         raise RuleError(_l("That was removed just now."))
     record(actor, "membership.remove", user, library_service=service_name, membership=membership_id)
+    db.session.commit()
+
+
+def set_safeguarding_lead(actor: User, membership: StaffMembership, lead: bool) -> None:
+    """Designate a member of staff as a safeguarding lead of a library service, or stop it.
+
+    Leads read the service's safeguarding concerns; a service may have several.
+    """
+    _require_admin(actor)
+    service = membership.library_service
+    user = db.session.get(User, membership.user_id)
+    if membership.safeguarding_lead == lead:
+        names = {"name": user.username, "service": service.name}
+        if lead:
+            raise RuleError(_l("%(name)s is already a safeguarding lead of %(service)s.", **names))
+        raise RuleError(_l("%(name)s is not a safeguarding lead of %(service)s.", **names))
+    membership.safeguarding_lead = lead
+    record(
+        actor,
+        "membership.safeguarding_lead",
+        user,
+        library_service=service.name,
+        membership=membership.id,
+        lead=lead,
+    )
     db.session.commit()

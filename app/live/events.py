@@ -85,7 +85,8 @@ def idea_moved(idea, was_public: bool) -> None:
     library_service_id = idea.consultation.library_service_id
     for channel in (queue_channel(library_service_id), queue_channel(None)):
         publish_after_commit(channel, {"kind": "queue", "library_service": library_service_id})
-    publish_after_commit(person_channel(idea.author_id), {"kind": "my-ideas", "idea": idea.id})
+    if idea.author_id is not None:  # None: a former member's idea
+        publish_after_commit(person_channel(idea.author_id), {"kind": "my-ideas", "idea": idea.id})
 
 
 def service_changed(service_id: int, library_service_id: int) -> None:

@@ -29,6 +29,13 @@ PAGES = {
         "/my-ideas",
         "/ideas/5",
         "/you-said-we-did",
+        "/ideas/7",
+        "/account",
+        "/account/data",
+        "/account/name",
+        "/account/password",
+        "/account/delete",
+        "/account/devices",
     ],
     "robin_writes": ["/my-ideas", "/ideas/5"],
     "library_staff": [
@@ -53,6 +60,13 @@ PAGES = {
         "/review/",
         "/review/services/1",
         "/review/reviews/1",
+        "/staff/ideas/7",
+        "/staff/ideas/7/revisions",
+        "/safeguarding/",
+        "/safeguarding/closed",
+        "/safeguarding/concerns/new",
+        "/safeguarding/ideas/7/concern",
+        "/account",
     ],
     "qlp_reviewer": [
         "/review/",
@@ -71,6 +85,8 @@ PAGES = {
         "/admin/accounts?q=sam",
         "/admin/library-services",
         "/admin/users/4/memberships",
+        "/admin/audit",
+        "/admin/audit?action=idea.status",
     ],
 }
 # axe-core (from npm, a development dependency) checks each page against WCAG 2.1 A and AA.
