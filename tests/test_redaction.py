@@ -167,6 +167,16 @@ def test_resubmitting_keeps_the_old_words_for_staff_and_checks_the_new(make, con
     assert idea.status == IdeaStatus.PENDING
 
 
+def test_sending_the_same_held_words_back_unchanged_holds_them_again(make, consultation, held):
+    """Asking for changes lifts the hold; the same words sent back are held again."""
+    staff = make.staff(consultation.library_service)
+    change_status(held, staff, IdeaStatus.CHANGES_REQUESTED, "Please leave out your number.")
+    assert not held.held_for_personal_info
+    resubmit_idea(held, held.author, held.title, held.description)
+    assert held.held_for_personal_info
+    assert db.session.query(IdeaRevision).count() == 0
+
+
 def test_redacting_keeps_the_old_words_for_staff_and_replaces_them(
     client, make, login, consultation, held
 ):

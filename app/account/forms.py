@@ -2,26 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms import PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from app.auth.forms import pseudonym_field
 
 
 class NameForm(FlaskForm):
     """Choose a new pseudonym, by the same rules as joining."""
 
-    username = StringField(
-        _l("Your new name"),
-        description=_l("Not your real name. Others will see it. 3 to 30 letters or numbers."),
-        validators=[
-            DataRequired(),
-            Length(min=3, max=30, message=_l("Use 3 to 30 letters or numbers.")),
-            Regexp(
-                r"^[A-Za-z0-9_-]+$",
-                message=_l("Use only letters, numbers, dashes and underscores."),
-            ),
-        ],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
-    )
+    username = pseudonym_field(_l("Your new name"))
     submit = SubmitField(_l("Change my name"))
 
 

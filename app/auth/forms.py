@@ -8,11 +8,10 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from app.models import AGE_BANDS
 
 
-class JoinForm(FlaskForm):
-    """Sign up as a young person: a pseudonym, a password and an age group; nothing else."""
-
-    username = StringField(
-        _l("Choose a name to use here"),
+def pseudonym_field(label) -> StringField:
+    """A field for choosing a pseudonym, when joining or changing it later."""
+    return StringField(
+        label,
         description=_l("Not your real name. Others will see it. 3 to 30 letters or numbers."),
         validators=[
             DataRequired(),
@@ -24,6 +23,12 @@ class JoinForm(FlaskForm):
         ],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+class JoinForm(FlaskForm):
+    """Sign up as a young person: a pseudonym, a password and an age group; nothing else."""
+
+    username = pseudonym_field(_l("Choose a name to use here"))
     password = PasswordField(
         _l("Choose a password"),
         description=_l("At least 8 characters. Three or four words you will remember work well."),

@@ -125,6 +125,26 @@ def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> None:
         raise RuleError(_l("Someone changed this idea just now. Please look at it again."))
 
 
+def replace_words(idea: Idea, editor: User, title: str, description: str, reason: str) -> bool:
+    """Give an idea new words, keeping the old ones as a revision only staff see.
+
+    Staff may need what was taken out. The idea is held for staff while its new words seem to
+    hold personal information; returns whether it is.
+    """
+    db.session.add(
+        IdeaRevision(
+            idea_id=idea.id,
+            title=idea.title,
+            description=idea.description,
+            reason=reason,
+            edited_by_id=editor.id,
+        )
+    )
+    idea.title, idea.description = title, description
+    idea.held_for_personal_info = _holds_personal_info(title, description)
+    return idea.held_for_personal_info
+
+
 def propose_idea(author: User, consultation: Consultation, title: str, description: str) -> Idea:
     """A young person proposes an idea; it waits for moderation as `pending`."""
     if author.role != Role.YOUNG_PERSON:
@@ -208,18 +228,9 @@ def resubmit_idea(idea: Idea, author: User, title: str, description: str) -> Non
         raise RuleError(_l("This idea is not waiting for changes."))
     title, description = check_text(title, description)
     if (title, description) != (idea.title, idea.description):
-        # The words as they were stay for staff, who may need what was taken out.
-        db.session.add(
-            IdeaRevision(
-                idea_id=idea.id,
-                title=idea.title,
-                description=idea.description,
-                reason="edited",
-                edited_by_id=author.id,
-            )
-        )
-    idea.title, idea.description = title, description
-    idea.held_for_personal_info = _holds_personal_info(title, description)
+        replace_words(idea, author, title, description, reason="edited")
+    else:  # a staff decision lifted any hold; the same words are held again
+        idea.held_for_personal_info = _holds_personal_info(title, description)
     _move(idea, author, S.PENDING, "")
     db.session.commit()
 

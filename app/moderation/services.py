@@ -18,7 +18,7 @@ from app import personal_info
 from app.access import acts_in, member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
-from app.ideas.services import check_text
+from app.ideas.services import check_text, replace_words
 from app.models import (
     PUBLIC_STATUSES,
     Branch,
@@ -291,19 +291,7 @@ def redact_idea(idea: Idea, actor: User, title: str, description: str) -> bool:
     title, description = check_text(title, description)
     if (title, description) == (idea.title, idea.description):
         raise RuleError(_l("The words are the same as before, so nothing was changed."))
-    db.session.add(
-        IdeaRevision(
-            idea_id=idea.id,
-            title=idea.title,
-            description=idea.description,
-            reason="redacted",
-            edited_by_id=actor.id,
-        )
-    )
-    idea.title, idea.description = title, description
-    found = personal_info
-    still = bool(found.personal_info_in(title) or found.personal_info_in(description))
-    idea.held_for_personal_info = still
+    still = replace_words(idea, actor, title, description, reason="redacted")
     # What was taken out stays in the revision, never in the audit log.
     record(actor, "idea.redact", idea, held_for_personal_info=still)
     db.session.commit()
