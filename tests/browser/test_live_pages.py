@@ -91,14 +91,14 @@ def test_staff_see_a_new_idea_arrive_in_the_queue_without_reloading(
     staff = browser_page
     open_queue(staff, live_server)
     waiting = staff.get_by_role("region", name=re.compile("Waiting for a decision"))
-    expect(waiting.get_by_role("heading", level=2)).to_have_text("Waiting for a decision (1)")
+    expect(waiting.get_by_role("heading", level=2)).to_have_text("Waiting for a decision (2)")
 
     phone = propose_on_a_phone(staff, live_server, "Tour of the big school library")
 
     expect(waiting.get_by_role("link", name="Tour of the big school library")).to_be_visible(
         timeout=3_000
     )
-    expect(waiting.get_by_role("heading", level=2)).to_have_text("Waiting for a decision (2)")
+    expect(waiting.get_by_role("heading", level=2)).to_have_text("Waiting for a decision (3)")
     expect(staff.get_by_role("status")).to_contain_text(
         "The ideas waiting for a decision have changed."
     )
