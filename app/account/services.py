@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.services import MIN_PASSWORD_LENGTH, USERNAME_PATTERN, find_user
+from app.auth.services import check_new_password, check_username_shape, find_user
 from app.auth.sessions import end_sign_ins
 from app.extensions import db
 from app.models import (
@@ -31,7 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.models.codesign import codesign_team_members
-from app.passwords import check_password, hash_password, weak_password_reason
+from app.passwords import check_password, hash_password
 from app.rules import RuleError
 
 _NAME_TAKEN = _l("That name is taken. Please choose another.")
@@ -182,12 +182,7 @@ def change_username(user: User, username: str) -> None:
 
     Only the letter case of one's own name may change to a name that `find_user` matches.
     """
-    username = username.strip()
-    if not USERNAME_PATTERN.match(username):
-        raise RuleError(
-            _l("Choose a name of 3 to 30 letters, numbers, dashes or underscores."),
-            field="username",
-        )
+    username = check_username_shape(username)
     holder = find_user(username)
     if holder is not None and holder.id != user.id:
         raise RuleError(_NAME_TAKEN, field="username")
@@ -204,11 +199,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     matches, _rehash = check_password(user.password_hash, current_password)
     if not matches:
         raise RuleError(_l("That is not your current password."), field="current_password")
-    if len(new_password) < MIN_PASSWORD_LENGTH:
-        raise RuleError(_l("Your password needs at least 8 characters."), field="new_password")
-    weakness = weak_password_reason(new_password, user.username)
-    if weakness is not None:
-        raise RuleError(weakness, field="new_password")
+    check_new_password(new_password, user.username, field="new_password")
     user.password_hash = hash_password(new_password)
     # Someone who learned the old password is signed out wherever they used it.
     end_sign_ins(user, keep_current=True)

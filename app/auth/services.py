@@ -22,6 +22,26 @@ def find_user(username: str) -> User | None:
     ).scalar_one_or_none()
 
 
+def check_username_shape(username: str) -> str:
+    """The pseudonym without surrounding spaces; refuses one of the wrong shape."""
+    username = username.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise RuleError(
+            _l("Choose a name of 3 to 30 letters, numbers, dashes or underscores."),
+            field="username",
+        )
+    return username
+
+
+def check_new_password(password: str, username: str, field: str) -> None:
+    """Refuse a new password that is too short or easy to guess (the error names `field`)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleError(_l("Your password needs at least 8 characters."), field=field)
+    weakness = weak_password_reason(password, username)
+    if weakness is not None:
+        raise RuleError(weakness, field=field)
+
+
 def create_account(
     username: str,
     password: str,
@@ -30,16 +50,10 @@ def create_account(
     language: str = "en",
 ) -> User:
     """Create an account; refuses taken pseudonyms, easily guessed passwords, unknown age bands."""
-    username = username.strip()
-    if not USERNAME_PATTERN.match(username):
-        raise RuleError(_l("Choose a name of 3 to 30 letters, numbers, dashes or underscores."))
+    username = check_username_shape(username)
     if find_user(username) is not None:
         raise RuleError(_l("That name is taken. Please choose another."))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleError(_l("Your password needs at least 8 characters."), field="password")
-    weakness = weak_password_reason(password, username)
-    if weakness is not None:
-        raise RuleError(weakness, field="password")
+    check_new_password(password, username, field="password")
     if role == Role.YOUNG_PERSON and age_band not in AGE_BANDS:
         raise RuleError(_l("Please choose your age group."))
     user = User(
