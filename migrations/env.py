@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from app.models import compared_by_autogenerate
+
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
@@ -48,6 +50,7 @@ def run_migrations_online():
     """Run the migrations on the app's database."""
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", skip_empty_revisions)
+    options.setdefault("include_object", compared_by_autogenerate)
     with database.engine.connect() as connection:
         context.configure(
             connection=connection,

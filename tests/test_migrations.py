@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from app import create_app
 from app.extensions import db
+from app.models import compared_by_autogenerate
 
 
 # SQLite cannot reflect an index on an expression (lower(username)); PostgreSQL compares it.
@@ -20,7 +21,12 @@ def test_migration_on_empty_database_matches_the_models(database_uri):
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "render_as_batch": True}
+                connection,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": compared_by_autogenerate,
+                },
             )
             differences = compare_metadata(context, db.metadata)
         assert differences == []

@@ -21,8 +21,11 @@ from app.models import (
     CodesignVolunteer,
     Consultation,
     Idea,
+    IdeaReport,
     IdeaRevision,
     IdeaStatusChange,
+    Notice,
+    NoticeMute,
     Role,
     SignIn,
     StaffMembership,
@@ -248,7 +251,8 @@ def erase_accounts(users: Sequence[User]) -> None:
 
     What they proposed and supported stays, by "a former member": every reference to them is
     cleared, so nothing links back, and vote counts do not change. Everything else about them
-    goes: their co-design offers, places on co-design teams, sign-ins and the account itself.
+    goes: their co-design offers, places on co-design teams, notices, sign-ins and the account
+    itself. Their reports of ideas stay for staff, by nobody.
     Callers check first that these are young people's accounts (staff are closed by an admin).
     """
     ids = [user.id for user in users]
@@ -257,9 +261,12 @@ def erase_accounts(users: Sequence[User]) -> None:
         Vote.user_id,
         IdeaStatusChange.actor_id,
         IdeaRevision.edited_by_id,
+        IdeaReport.reporter_id,
     ):
         db.session.execute(update(column.class_).where(column.in_(ids)).values({column.key: None}))
     db.session.execute(delete(CodesignVolunteer).where(CodesignVolunteer.user_id.in_(ids)))
+    db.session.execute(delete(Notice).where(Notice.user_id.in_(ids)))
+    db.session.execute(delete(NoticeMute).where(NoticeMute.user_id.in_(ids)))
     # Left from a staff role taken away since (staff in the audit log are never erased).
     db.session.execute(delete(StaffMembership).where(StaffMembership.user_id.in_(ids)))
     db.session.execute(

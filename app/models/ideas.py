@@ -75,6 +75,8 @@ class Idea(db.Model):
     )
     # Held for staff because its text seems to hold personal information (app/safeguarding).
     held_for_personal_info: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The idea this one was merged into by staff (status merged): its votes moved there.
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("ideas.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -89,6 +91,7 @@ class Idea(db.Model):
     codesign_service: Mapped["CodesignService | None"] = relationship(  # noqa: F821
         foreign_keys=[codesign_service_id]
     )
+    merged_into: Mapped["Idea | None"] = relationship(remote_side=[id])
 
     @property
     def is_public(self) -> bool:
@@ -142,3 +145,15 @@ class IdeaRevision(db.Model):
 
     idea: Mapped[Idea] = relationship()
     edited_by: Mapped[User | None] = relationship()
+
+
+def search_document() -> sa.ColumnElement:
+    """An idea's words as PostgreSQL full-text search sees them.
+
+    The very expression of the index ix_ideas_search, written with literals rather than bound
+    parameters so that the planner can use that index. The index is made by its migration on
+    PostgreSQL only (SQLite searches a consultation's ideas without one), and autogenerate is
+    told to leave it be (migrations/env.py: MIGRATION_ONLY_INDEXES).
+    """
+    words = Idea.title.op("||")(sa.literal_column("' '")).op("||")(Idea.description)
+    return sa.func.to_tsvector(sa.literal_column("'english'"), words)

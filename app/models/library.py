@@ -16,6 +16,8 @@ class LibraryService(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    # After this many open reports from different people an idea is hidden until staff decide.
+    reports_to_hide: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     branches: Mapped[list["Branch"]] = relationship(
