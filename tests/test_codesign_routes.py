@@ -557,13 +557,13 @@ def test_long_lists_on_the_service_page_continue_on_their_own_pages(client, plac
         )
     login(place.staff)
     html = text(client.get(f"/codesign/services/{service.id}"))
-    assert "Room 0</h3>" in html and "Room 19</h3>" in html and "Room 20</h3>" not in html
+    assert "Room 0</h2>" in html and "Room 19</h2>" in html and "Room 20</h2>" not in html
     more = re.search(r'href="([^"]*sessions\?after=[^"]*)" rel="next"', html).group(1)
     response = client.get(more.replace("&amp;", "&"), headers=HTMX)
     page = text(response)
-    assert "Room 20</h3>" in page and "Room 24</h3>" in page and "Room 19</h3>" not in page
+    assert "Room 20</h2>" in page and "Room 24</h2>" in page and "Room 19</h2>" not in page
     assert "<html" not in page
-    assert "Room 20</h3>" in text(client.get(more.replace("&amp;", "&")))
+    assert "Room 20</h2>" in text(client.get(more.replace("&amp;", "&")))
 
 
 # Query counts -----------------------------------------------------------------------------

@@ -89,10 +89,11 @@ PAGES = {
         "/admin/audit?action=idea.status",
     ],
 }
-# axe-core (from npm, a development dependency) checks each page against WCAG 2.1 A and AA.
+# axe-core (from npm, a development dependency) checks each page against WCAG 2.2 A and AA and
+# its own best practices.
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = """
-axe.run({runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}).then((result) =>
+axe.run({runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}).then((result) =>
   result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)
 )
 """
