@@ -271,13 +271,12 @@ class MarkedWords:
 
 def marked_words(idea: Idea) -> MarkedWords:
     """The idea's title and description with each possible personal detail in a <mark>."""
-    found = personal_info
-    in_title = found.personal_info_in(idea.title)
-    in_description = found.personal_info_in(idea.description)
+    in_title = personal_info.personal_info_in(idea.title)
+    in_description = personal_info.personal_info_in(idea.description)
     return MarkedWords(
-        found.highlight(idea.title, in_title),
-        found.highlight(idea.description, in_description),
-        found.describe(in_title + in_description),
+        personal_info.highlight(idea.title, in_title),
+        personal_info.highlight(idea.description, in_description),
+        personal_info.describe(in_title + in_description),
     )
 
 
@@ -303,16 +302,15 @@ def remove_personal_info(idea: Idea, actor: User) -> bool:
 
     Each match becomes "[removed]"; see `redact_idea`. Returns whether it is still held.
     """
-    found = personal_info
-    in_title = found.personal_info_in(idea.title)
-    in_description = found.personal_info_in(idea.description)
+    in_title = personal_info.personal_info_in(idea.title)
+    in_description = personal_info.personal_info_in(idea.description)
     if not in_title and not in_description:
         raise RuleError(_l("Nothing in this idea looks like personal information."))
     return redact_idea(
         idea,
         actor,
-        found.remove_matches(idea.title, in_title),
-        found.remove_matches(idea.description, in_description),
+        personal_info.remove_matches(idea.title, in_title),
+        personal_info.remove_matches(idea.description, in_description),
     )
 
 
