@@ -73,6 +73,14 @@ BENEFICIARY_LABELS = {
     BeneficiaryGroup.NOT_YET_REACHED: _l("Potential users the library has not yet reached"),
     BeneficiaryGroup.LOCAL_COMMUNITIES: _l("Local communities as a whole"),
 }
+# The same groups in plain words, for the public pages young people read.
+PLAIN_BENEFICIARY_LABELS = {
+    BeneficiaryGroup.YOUNG_PEOPLE: _l("Young people who live near the library"),
+    BeneficiaryGroup.REFUGEES_ASYLUM_SEEKERS: _l("Young refugees and people seeking safety"),
+    BeneficiaryGroup.EXCLUDED_COMMUNITIES: _l("Young people who are often left out"),
+    BeneficiaryGroup.NOT_YET_REACHED: _l("Young people who don't use the library yet"),
+    BeneficiaryGroup.LOCAL_COMMUNITIES: _l("Everyone who lives nearby"),
+}
 
 PARTNER_KIND_LABELS = {
     PartnerKind.NATIONAL: _l("National organisation"),

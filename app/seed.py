@@ -423,9 +423,9 @@ def _demo_codesign_story(
     service = CodesignService(
         library_service=welcome.library_service,
         name=DEMO_SERVICE,
-        summary="A club every Wednesday after school for young people who are new to "
-        "Riverside: games, snacks, help with English, and books in your own languages. "
-        "Young people are deciding what it does.",
+        summary="A club every Wednesday after school for young people new to Riverside. "
+        "Play games, have snacks, get help with English and find books in your own language. "
+        "Young people decide what it does.",
         need="Young refugees and asylum seekers told us the library did not feel like "
         "their place, and few of them had ever borrowed a book here.",
         age_bands=["11-13", "14-16", "17-19"],

@@ -165,8 +165,10 @@ def test_service_page_shows_what_it_is_for_whom_and_what_happened(client, make):
     assert "Stories for everyone" in html and "Stories." in html
     assert "Being tried out" in html
     assert "8-10" in html
-    assert "Young refugees and asylum seekers" in html
-    assert "Local communities as a whole" in html
+    # Who it is for, in plain words rather than the QLP youth strand's own.
+    assert "Young refugees and people seeking safety" in html
+    assert "Everyone who lives nearby" in html
+    assert "Local communities as a whole" not in html
     assert service.library_service.name in html
     assert "Started." in html and "The first story time is on Saturday." in html
     assert "Story time in Arabic" in html and "3 votes" in html
