@@ -173,7 +173,7 @@ def test_you_said_we_did_and_the_service_page_tell_the_demo_story(client, demo):
         assert idea.title in html
     page = client.get(f"/services/{demo.id}").get_data(as_text=True)
     assert DEMO_SERVICE in page
-    assert "Young refugees and asylum seekers" in page
+    assert "Young refugees and people seeking safety" in page
     assert "2 co-design sessions held." in page
     total = sum(s.attendance_total for s in demo.sessions)
     assert f"{total} people came in all." in page
