@@ -131,18 +131,25 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.codesign import bp as codesign_bp
     from app.ideas import bp as ideas_bp
+    from app.joincodes import bp as joincodes_bp
     from app.moderation import bp as moderation_bp
+    from app.notices import bp as notices_bp
+    from app.reports import bp as reports_bp
     from app.review import bp as review_bp
     from app.safeguarding import bp as safeguarding_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(moderation_bp, url_prefix="/staff")
+    # Young people report at /ideas/<id>/report; staff decide under /staff/reports.
+    app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(codesign_bp, url_prefix="/codesign")
     app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")
     app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(notices_bp, url_prefix="/notices")
+    app.register_blueprint(joincodes_bp)  # staff pages under /staff/join-codes; /join/<code>
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see that page.")
@@ -150,11 +157,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    """Give every template the labels, the vote rule, page links and the page language."""
+    """Give every template the labels, the vote rule, page links, plain words and the language."""
     from flask_babel import get_locale
 
     from app import labels
     from app.ideas.services import can_vote_on
+    from app.outcome_plain_words import plain_words
     from app.pagination import page_url
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -163,6 +171,7 @@ def _register_template_helpers(app: Flask) -> None:
         can_vote_on=can_vote_on,
         page_url=page_url,
     )
+    app.jinja_env.filters["plain_words"] = plain_words
 
     @app.context_processor
     def page_language():

@@ -114,6 +114,9 @@ class Config:
     )
     # Votes cast and taken back by one person: a budget of 5 changed a few times is under 15.
     RATELIMIT_VOTES_PER_PERSON = os.environ.get("RATELIMIT_VOTES_PER_PERSON", "30 per minute")
+    # Ideas reported by one person, refused forms included: a few in a lesson is a lot; hiding
+    # an idea takes reports from different people anyway, so this only stops a flood for staff.
+    RATELIMIT_REPORTS_PER_PERSON = os.environ.get("RATELIMIT_REPORTS_PER_PERSON", "20 per hour")
     # Every write (any POST) by one signed-in person: one a second is more than anyone taps,
     # staff working through a moderation queue included.
     RATELIMIT_WRITES_PER_PERSON = os.environ.get("RATELIMIT_WRITES_PER_PERSON", "60 per minute")

@@ -366,7 +366,91 @@ def load_demo_data() -> bool:
         "Homework help on the phone",
         "A number to text for homework help. Text me on 07700 900123 if you want to help.",
     )
+    _demo_notices(ideas, staff)
+    _demo_later_ideas(secondary, teen_space, outcomes, users)
+    _demo_join_code(secondary, central, staff)
     return True
+
+
+def _demo_notices(ideas: dict[str, Idea], staff: User) -> None:
+    """What young people heard when the co-design story's ideas were accepted and when their
+    offers to help were (the story writes its past steps directly, so nobody was told then)."""
+    from app.notices import services as notices
+
+    for title in (
+        "A welcome club for young people new to the country",
+        "Books in our own languages",
+    ):
+        notices.idea_moved(ideas[title], IdeaStatus.UNDER_CONSIDERATION, IdeaStatus.ACCEPTED, staff)
+    accepted = select(CodesignVolunteer).where(CodesignVolunteer.status == VolunteerStatus.ACCEPTED)
+    for volunteer in db.session.execute(accepted).scalars():
+        notices.help_accepted(volunteer)
+    db.session.commit()
+
+
+# The demo join code, printed on the poster at /staff/join-codes: it leads to the question that
+# is open for ideas.
+DEMO_JOIN_CODE = "READ2345"
+
+
+def _demo_later_ideas(
+    secondary: Consultation,
+    teen_space: Consultation,
+    outcomes: dict[str, Outcome],
+    users: dict[str, User],
+) -> None:
+    """Two more published ideas (made last, so earlier ids stay): one open for ideas, for the
+    similar ideas shown while proposing, and a fourth to vote on once three votes are spent."""
+    from app.ideas.services import approve_idea, propose_idea
+
+    staff, alex = users["library_staff"], users["alex_draws"]
+    for consultation, title, description, code, rationale in (
+        (
+            secondary,
+            "Homework club after school",
+            "A club in the library after school where you can get help with homework.",
+            "promise.offer.learning-digital",
+            "Help with homework in a place to learn.",
+        ),
+        (
+            teen_space,
+            "Longer opening hours at weekends",
+            "Keep the teen space open until 8pm on Saturdays and Sundays.",
+            "qlp.aim.a",
+            "A service at times young people asked for.",
+        ),
+    ):
+        phase, consultation.phase = consultation.phase, Phase.PROPOSALS_OPEN
+        idea = propose_idea(alex, consultation, title, description)
+        approve_idea(idea, staff, "Thank you, this is now open for votes.")
+        consultation.phase = phase
+        db.session.add(
+            OutcomeLink(
+                idea=idea,
+                outcome=outcomes[code],
+                linked_by=staff,
+                rationale=rationale,
+                linked_at=_days_ago(30),
+            )
+        )
+    db.session.commit()
+
+
+def _demo_join_code(secondary: Consultation, central: Branch, staff: User) -> None:
+    """A join code for a class visit to Central Library, leading to the question open for ideas."""
+    from app.joincodes.services import create_join_code
+
+    join_code = create_join_code(
+        staff,
+        label="Year 8 class visit",
+        library_service_id=secondary.library_service_id,
+        branch_id=central.id,
+        consultation_id=secondary.id,
+        expires_in="30d",
+        max_uses=35,
+    )
+    join_code.code = DEMO_JOIN_CODE
+    db.session.commit()
 
 
 def _demo_codesign_story(

@@ -13,10 +13,12 @@ def is_htmx() -> bool:
 def render(page: str, partial: str | None = None, status: int = 200, **context):
     """Render the whole page, or only its partial when htmx asks for it.
 
-    A form sent back with mistakes is a 400 page; as an htmx partial it is a 422, which htmx
-    is configured (base.html) to swap in place, so the mistakes show beside the fields. Other
-    4xx answers, such as a failed CSRF check, are not swapped into the page.
+    A form sent back with mistakes is a 400 page, whose title starts "Error:" (base.html); as
+    an htmx partial it is a 422, which htmx is configured (base.html) to swap in place, so the
+    mistakes show beside the fields. Other 4xx answers, such as a failed CSRF check, are not
+    swapped into the page.
     """
+    context.setdefault("page_has_errors", status == 400)
     template = partial if partial and is_htmx() else page
     if template is partial and status == 400:
         status = 422

@@ -99,8 +99,8 @@ def test_the_new_library_service_can_be_chosen_for_a_consultation(client, admin)
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("", "This field is required."),
-        ("x" * 121, "Field cannot be longer than 120 characters."),
+        ("", "Enter the name of the library service."),
+        ("x" * 121, "Use 120 characters or fewer for “Name of the library service”."),
         ("Riverside Libraries", "There is already one with that name."),
     ],
 )

@@ -15,6 +15,7 @@ from app.admin import audit_log
 from app.admin.services import add_library_service, add_membership, set_role
 from app.codesign.services import create_partner, link_service_outcome
 from app.extensions import db
+from app.joincodes.services import create_join_code
 from app.models import (
     AuditEntry,
     CodesignService,
@@ -22,6 +23,8 @@ from app.models import (
     CodesignVolunteer,
     Consultation,
     Idea,
+    JoinCode,
+    Notice,
     Outcome,
     OutcomeLink,
     Partner,
@@ -303,6 +306,7 @@ def _world(make) -> User:
     create_partner(member, "Youth Action Group", "community", service=service)
     start_review(service, reviewer, date(2026, 1, 1), date(2026, 1, 31))
     link_outcome(make.idea(idea.consultation), "qlp.aim.b", member, "Reaches new readers.")
+    create_join_code(member, label="Year 7", library_service_id=library_service.id)
     return admin
 
 
@@ -323,6 +327,8 @@ ROW_ARGUMENTS = {
     "rating_id": [QlpRating],
     "concern_id": [SafeguardingConcern],
     "sign_in_id": [SignIn],
+    "join_code_id": [JoinCode],
+    "notice_id": [Notice],
 }
 OTHER_ARGUMENTS = {"code": ["qlp.aim.c"], "filename": ["css/app.css"]}
 

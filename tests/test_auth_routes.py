@@ -34,7 +34,9 @@ def test_young_person_joins_with_pseudonym_password_and_age_band(client):
 def test_join_form_asks_for_no_email_and_no_date_of_birth(client):
     """The form has exactly the fields the platform needs."""
     html = client.get("/join").get_data(as_text=True)
-    fields = set(re.findall(r'<input[^>]* name="([^"]+)"', html))
+    # The joining form itself, not the small "Have a code?" form beside it.
+    form = re.search(r'<form method="post" action="/join".*?</form>', html, re.S).group(0)
+    fields = set(re.findall(r'<input[^>]* name="([^"]+)"', form))
     assert fields == {"csrf_token", "username", "password", "confirm", "age_band", "submit"}
     assert 'type="email"' not in html
     assert 'type="date"' not in html
@@ -47,8 +49,8 @@ def test_join_form_asks_for_no_email_and_no_date_of_birth(client):
         ({"username": "has space"}, "Use only letters, numbers"),
         ({"password": "short", "confirm": "short"}, "Your password needs at least 8 characters."),
         ({"confirm": "different-pw"}, "The passwords do not match."),
-        ({"age_band": "1-99"}, "Not a valid choice"),
-        ({"age_band": ""}, "Please choose your age group."),
+        ({"age_band": "1-99"}, "Choose one of the answers given for “How old are you?”."),
+        ({"age_band": ""}, "Choose your age group."),
     ],
 )
 def test_bad_join_details_get_a_clear_message_and_create_nothing(client, fields, message):

@@ -145,10 +145,10 @@ def test_staff_start_a_service_from_accepted_ideas(client, place, login):
     ("changes", "words"),
     [
         ({"name": ""}, "Please give the service a name."),
-        ({"branches": ["999999"]}, "is not a valid choice"),
-        ({"branches": ["abc"]}, "Invalid choice"),
-        ({"quality_leader": "999999"}, "Not a valid choice"),
-        ({"age_bands": ["1-2"]}, "is not a valid choice"),
+        ({"branches": ["999999"]}, "Tick only the boxes given for “Libraries where it runs”."),
+        ({"branches": ["abc"]}, "Tick only the boxes given for “Libraries where it runs”."),
+        ({"quality_leader": "999999"}, "Choose one of the answers given for “Quality Leader”."),
+        ({"age_bands": ["1-2"]}, "Tick only the boxes given for “Age bands it is for”."),
         ({"beneficiary_groups": []}, "Please choose who the service is for."),
         ({"message": ""}, "Please write a message for young people."),
     ],
@@ -482,14 +482,14 @@ def test_staff_log_a_session_without_javascript(client, place, service, login):
     ("changes", "words"),
     [
         ({"session-held_on": (date.today() + timedelta(days=3)).isoformat()}, "cannot be later"),
-        ({"session-held_on": "yesterday"}, "Not a valid date value"),
+        ({"session-held_on": "yesterday"}, "Enter a real date for “Date”"),
         ({"session-attended_11_13": "0", "session-attended_adults": "0"}, "at least one"),
         ({"session-attended_11_13": "501"}, "from 0 to 500"),
         ({"session-attended_11_13": "-2"}, "from 0 to 500"),
-        ({"session-attended_11_13": "two"}, "Not a valid integer value"),
+        ({"session-attended_11_13": "two"}, "Enter a whole number for “Aged 11-13”"),
         ({"session-cohesion_note": ""}, "how the session brought"),
         ({"session-decisions": ""}, "Please say what the young people decided."),
-        ({"session-partners": "999999"}, "is not a valid choice"),
+        ({"session-partners": "999999"}, "Tick only the boxes given for “Partners who came”."),
     ],
     ids=lambda value: value if isinstance(value, str) else next(iter(value)),
 )
@@ -542,7 +542,8 @@ def test_staff_record_a_skill_in_place(client, place, service, login):
     assert "Skill recorded." in html
     assert post(client, url, {**data, "skill-evidence": ""}).status_code == 400
     response = post(client, url, {**data, "skill-staff": "999999"})
-    assert response.status_code == 400 and "Not a valid choice" in text(response)
+    assert response.status_code == 400
+    assert "Choose one of the answers given for “Member of staff”." in text(response)
     assert post(client, url, data).status_code == 303
     assert db.session.query(StaffSkill).count() == 2
 

@@ -215,11 +215,11 @@ def test_consultation_page_shows_when_it_closes(client, make, library, staff):
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"question": ""}, "This field is required."),
-        ({"library_service": ""}, "This field is required."),
-        ({"vote_budget": "many"}, "Not a valid integer value."),
-        ({"vote_budget": "0"}, "Number must be between 1 and 50."),
-        ({"opens_at": "next tuesday"}, "Not a valid datetime value."),
+        ({"question": ""}, "Enter the question for young people."),
+        ({"library_service": ""}, "Choose a library service from the list."),
+        ({"vote_budget": "many"}, "Enter a whole number for “Votes for each person”, like 12."),
+        ({"vote_budget": "0"}, "Give each person from 1 to 50 votes, or leave it empty."),
+        ({"opens_at": "next tuesday"}, "Enter a real date and time for “Opens”"),
         (
             {"opens_at": "2027-03-01T10:00", "closes_at": "2027-02-01T10:00"},
             "The closing time must come after the opening time.",

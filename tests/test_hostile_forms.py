@@ -30,10 +30,12 @@ import app as app_package
 from app.codesign.services import create_partner, link_service_outcome, log_session, record_skill
 from app.extensions import db
 from app.ideas.services import change_status, propose_idea
+from app.joincodes.services import create_join_code
 from app.models import (
     Branch,
     CodesignVolunteer,
     IdeaStatus,
+    Notice,
     Outcome,
     OutcomeLink,
     PartnerKind,
@@ -236,6 +238,7 @@ def build_world(make) -> tuple[dict, dict]:
     )
     record_skill(service, staff, staff.id, "Running a session", "Ran it well.", session.id)
     draft = start_review(service, reviewer, date(2026, 1, 1), date(2026, 1, 31))
+    join_code = create_join_code(staff, label="Year 7", library_service_id=library_service.id)
     membership = db.session.query(StaffMembership).filter_by(user_id=other_staff.id).one()
     ids = {
         "consultation_id": voting.id,
@@ -262,6 +265,12 @@ def build_world(make) -> tuple[dict, dict]:
         "membership_id": membership.id,
         "filename": "css/app.css",
         "concern_id": concern.id,
+        "join_code_id": join_code.id,
+        "joincodes.join:code": join_code.code,
+        # The young person was told when staff published their ideas.
+        "notice_id": db.session.scalars(
+            select(Notice.id).where(Notice.user_id == young.id)
+        ).first(),
     }
     return ids, {YOUNG: young, STAFF: staff, REVIEWER: reviewer, ADMIN: admin}
 

@@ -68,7 +68,8 @@ def test_a_file_sent_in_a_text_field_is_refused(client, make, login):
 
 
 def test_a_line_break_in_the_return_address_is_ignored_after_a_vote(client, make, login):
-    """The vote counts once, and the answer goes back to the idea, not to a forged address."""
+    """The vote counts once, and the answer goes back to the idea's vote, not to a forged
+    address."""
     idea = make.idea()
     login(make.user())
     response = client.post(
@@ -76,7 +77,7 @@ def test_a_line_break_in_the_return_address_is_ignored_after_a_vote(client, make
         data={"csrf_token": csrf_token(client), "next": "/\r\nSet-Cookie: x=1"},
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/ideas/{idea.id}"
+    assert response.headers["Location"] == f"/ideas/{idea.id}#vote-{idea.id}"
     assert "Set-Cookie: x=1" not in str(response.headers)
     assert db.session.query(Vote).filter_by(idea_id=idea.id).count() == 1
 

@@ -265,7 +265,8 @@ def test_staff_of_another_library_service_posting_its_id_get_a_form_error(
         },
     )
     assert response.status_code == 400
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Choose one of the answers given for “Library service”." in html
     assert db.session.query(Consultation).count() == 0
 
 
@@ -501,7 +502,7 @@ def test_adding_with_no_choice_gets_a_form_error(client, make, admin_user, river
     response = add(client, staff, "", headers)
     assert response.status_code == (422 if headers else 400)
     html = response.get_data(as_text=True)
-    assert "This field is required." in html
+    assert "Choose a library service to add them to." in html
     assert ("<html" in html) == (not headers)
     assert db.session.query(StaffMembership).count() == 0
 

@@ -98,21 +98,27 @@ def test_decision_not_allowed_from_current_status_is_refused(client, make, consu
 
 
 def test_linking_outcomes_shows_them_on_the_idea_page(client, make, consultation, staff):
-    """Links to a QLP aim and a Promise outcome appear, with the reason, on the public page."""
+    """Links to a QLP aim and a Promise outcome appear, with the reason, on the public page in
+    plain words; staff's page for the idea keeps the source wording."""
     idea = make.idea(consultation)
     assert link(client, idea, "qlp.aim.c", "Designed with the youth forum.").status_code == 303
     assert link(client, idea, "promise.vision.5").status_code == 303
     html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
-    assert "Develop, plan and implement new services for young people" in html
-    assert "They are actively involved in decisions about service developments" in html
+    assert "Young people plan and start new services with the library and others." in html
+    assert "Young people have a say in the library and can help out." in html
     assert "Designed with the youth forum." in html
+    assert "qlp.aim.c" not in html
+    assert "Develop, plan and implement new services for young people" not in html
+    staff_html = client.get(f"/staff/ideas/{idea.id}").get_data(as_text=True)
+    assert "Develop, plan and implement new services for young people" in staff_html
+    assert "They are actively involved in decisions about service developments" in staff_html
 
 
 @pytest.mark.parametrize(
     ("code", "rationale", "message"),
     [
-        ("qlp.aim.z", "A reason", "Not a valid choice"),
-        ("qlp.aim.c", "", "This field is required."),
+        ("qlp.aim.z", "A reason", "Choose one of the answers given for “Outcome”."),
+        ("qlp.aim.c", "", "Say why this idea serves this outcome."),
         ("qlp.aim.c", "x" * 1001, "1000 characters"),
     ],
 )

@@ -124,7 +124,7 @@ def test_page_url_swaps_the_cursor_and_keeps_other_arguments():
 
 def test_without_javascript_next_and_previous_links_walk_the_list(client, crowded):
     """Plain links: 20 ideas and a next link, then 20 more with a previous link, then 5."""
-    url = f"/consultations/{crowded.id}"
+    url = f"/consultations/{crowded.id}?sort=votes"
     first = client.get(url).get_data(as_text=True)
     assert titles(first) == [f"Idea {n}" for n in range(45, 25, -1)]
     assert previous_link(first) is None
@@ -141,7 +141,7 @@ def test_without_javascript_next_and_previous_links_walk_the_list(client, crowde
 
 def test_show_more_with_htmx_answers_only_the_items_to_append(client, crowded):
     """htmx gets the next 20 cards, the next "Show more" out of band, and a status message."""
-    first = client.get(f"/consultations/{crowded.id}").get_data(as_text=True)
+    first = client.get(f"/consultations/{crowded.id}?sort=votes").get_data(as_text=True)
     assert 'hx-target="#ideas" hx-swap="beforeend" hx-replace-url="true"' in first
     response = client.get(next_link(first), headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)

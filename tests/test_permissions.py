@@ -10,9 +10,11 @@ from datetime import date
 import pytest
 
 from app.extensions import db
+from app.joincodes.services import create_join_code
 from app.models import (
     CodesignSession,
     CodesignVolunteer,
+    Notice,
     Outcome,
     OutcomeLink,
     QlpReview,
@@ -81,6 +83,11 @@ def staff_of_this_service(member: int, other_staff: int = 403) -> dict:
     }
 
 
+def young_people_only(young: int) -> dict:
+    """A young person's own page or action: everyone else refused."""
+    return {ANON: 302, YOUNG: young, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403}
+
+
 def safeguarding_leads_only() -> dict:
     """Safeguarding concerns: only the library service's designated leads, and none is here."""
     return {ANON: 302, YOUNG: 403, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403}
@@ -96,6 +103,12 @@ PAGES = [
     ),
     (
         "/consultations/{c}/propose",
+        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
+    ),
+    # Finding ideas: a search of public ideas is public; similar ideas serve the propose form.
+    ("/consultations/{c}?q=idea&status=open&sort=newest", everyone()),
+    (
+        "/consultations/{c}/similar?title=Chess+club",
         {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
     ),
     # Lists: staff of another library service get them, without this service's ideas.
@@ -135,6 +148,17 @@ PAGES = [
     ("/safeguarding/", safeguarding_leads_only()),
     ("/safeguarding/closed", safeguarding_leads_only()),
     ("/safeguarding/concerns/{k}", safeguarding_leads_only()),
+    # Join codes: staff of the code's library service; anyone signed in is sent on by a code.
+    ("/staff/join-codes", staff_of_this_service(200, other_staff=200)),
+    ("/staff/join-codes/new", staff_of_this_service(200, other_staff=200)),
+    ("/staff/join-codes/{j}/poster", staff_of_this_service(200)),
+    ("/staff/join-codes/{j}/end", staff_of_this_service(200)),
+    ("/join/{jc}", everyone(303) | {ANON: 200}),
+    # Reports: anyone signed in reports another's public idea; staff of its service decide.
+    ("/ideas/{i}/report", everyone(200) | {ANON: 302}),
+    ("/staff/reports", staff_of_this_service(200, other_staff=200)),
+    ("/staff/reports/ideas/{i}", staff_of_this_service(200)),
+    ("/staff/ideas/{i}/merge", staff_of_this_service(200)),
     # Everyone signed in sees their own devices.
     ("/account/devices", everyone(200) | {ANON: 302}),
     # My account and my data: everyone signed in, about themselves.
@@ -145,6 +169,9 @@ PAGES = [
     ("/account/password", everyone(200) | {ANON: 302}),
     # Staff accounts are closed by an admin: the page tells them so.
     ("/account/delete", everyone(403) | {ANON: 302, YOUNG: 200}),
+    # Notices: only young people are told anything, so only they have the pages.
+    ("/notices", young_people_only(200)),
+    ("/notices/settings", young_people_only(200)),
     # Live streams check the same roles as their pages.
     ("/live/consultations/{c}", everyone()),
     ("/consultations/{c}/counts?idea={i}", everyone()),
@@ -219,6 +246,20 @@ ACTIONS = [
     ("/safeguarding/ideas/{i}/concern", staff_of_this_service(400)),
     ("/safeguarding/concerns/new", staff_of_this_service(400, other_staff=400)),
     ("/safeguarding/concerns/{k}/close", safeguarding_leads_only()),
+    # Empty forms: no reason, no decision, no number, no idea to keep; each is told so.
+    ("/ideas/{i}/report", everyone(400) | {ANON: 302}),
+    ("/staff/reports/ideas/{i}/decision", staff_of_this_service(400)),
+    ("/staff/reports/threshold", staff_of_this_service(400, other_staff=400)),
+    ("/staff/ideas/{i}/merge", staff_of_this_service(400)),
+    # An empty form: staff are told what is missing; the end button is the whole form.
+    ("/staff/join-codes/new", staff_of_this_service(400, other_staff=400)),
+    ("/staff/join-codes/{j}/end", staff_of_this_service(303)),
+    # Joining with a code: an empty form is refused; anyone signed in is sent on.
+    ("/join/{jc}", everyone(303) | {ANON: 400}),
+    ("/notices/read-all", young_people_only(303)),
+    # Another person's notice is not found; nothing ticked turns every kind off.
+    ("/notices/{nt}/read", young_people_only(404)),
+    ("/notices/settings", young_people_only(303)),
 ]
 
 
@@ -282,6 +323,9 @@ def world(make, login):
     elsewhere = SignIn(user_id=target_user.id, token_hash="0" * 64)
     db.session.add_all([offer, session, signed, draft, concern, elsewhere])
     db.session.commit()
+    join_code = create_join_code(member, label="Year 7", library_service_id=library_service.id)
+    # The idea's author was told it was published.
+    notice_id = db.session.query(Notice.id).filter_by(user_id=idea.author_id).scalar()
 
     def as_(who):
         if who == STAFF:
@@ -305,6 +349,9 @@ def world(make, login):
             "g": signed.id,
             "k": concern.id,
             "n": elsewhere.id,
+            "j": join_code.id,
+            "jc": join_code.code,
+            "nt": notice_id,
         }
 
     return as_

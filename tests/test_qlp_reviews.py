@@ -797,9 +797,13 @@ def test_saving_a_rating_with_htmx_returns_the_rating_alone(client, make, login)
     ("value", "evidence", "message"),
     [
         ("emerging", "", "Please give the evidence for any rating above"),
-        ("great", "Good.", "Invalid Choice"),
+        ("great", "Good.", "Choose one of the answers given for “Rating”."),
         ("", "", "Please choose a rating."),
-        ("embedded", "x" * 4001, "Field cannot be longer than 4000 characters."),
+        (
+            "embedded",
+            "x" * 4001,
+            "Use 4000 characters or fewer",
+        ),
     ],
 )
 def test_a_bad_rating_gets_a_400_with_a_message(client, make, login, value, evidence, message):
@@ -855,7 +859,9 @@ def test_the_overall_form_saves_with_and_without_javascript(client, make, login)
     assert checked(html, "overall-recommendation") == ["continue"]
     assert "No recommendation is chosen" not in html
     bad = post(client, url, {**data, "overall-recommendation": "give_up"})
-    assert bad.status_code == 400 and "Invalid Choice" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "Choose one of the answers given" in bad.get_data(
+        as_text=True
+    )
 
 
 def test_signing_through_the_page_makes_it_read_only(client, make, login):

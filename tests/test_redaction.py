@@ -217,8 +217,8 @@ def test_redaction_that_still_matches_keeps_the_hold_and_says_so(
     ("title", "description", "message"),
     [
         ("Texting club", f"Text me on {PHONE} to join", "The words are the same as before"),
-        ("", "Something", "This field is required."),
-        ("x" * 121, "Something", "Field cannot be longer than 120 characters."),
+        ("", "Something", "Enter a title for the idea."),
+        ("x" * 121, "Something", "Use 120 characters or fewer for “Title”. You have used 121."),
     ],
 )
 def test_a_bad_redaction_is_refused_and_changes_nothing(

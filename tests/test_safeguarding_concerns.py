@@ -328,7 +328,7 @@ def test_raising_signed_out_asks_to_sign_in(client, idea):
     ("text", "status", "message"),
     [
         ("", 400, "Please say what worries you."),
-        ("x" * 4001, 400, "Field cannot be longer than 4000 characters."),
+        ("x" * 4001, 400, "Use 4000 characters or fewer"),
         # Past the size of any request the site takes: refused before the form is read.
         ("x" * 100_000, 413, "That was too much to send at once."),
     ],
@@ -397,7 +397,7 @@ def test_a_lead_reads_the_concern_in_their_queue_and_closes_it(
     ("text", "status", "message"),
     [
         ("", 400, "Please say what you did about this concern."),
-        ("x" * 4001, 400, "Field cannot be longer than 4000 characters."),
+        ("x" * 4001, 400, "Use 4000 characters or fewer"),
         ("x" * 100_000, 413, "That was too much to send at once."),
     ],
 )

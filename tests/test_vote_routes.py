@@ -15,12 +15,12 @@ def vote(client, idea, htmx=False, token=True, action="vote"):
 
 
 def test_vote_without_javascript_redirects_back_with_the_new_count(client, make, login):
-    """The plain form posts, answers 303 to the page it came from, which shows the vote."""
+    """The plain form posts, answers 303 to the page it came from, at the idea's vote."""
     idea = make.idea()
     login(make.user())
     response = vote(client, idea)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/consultations/{idea.consultation_id}"
+    assert response.headers["Location"] == f"/consultations/{idea.consultation_id}#vote-{idea.id}"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 vote" in page
     assert "Take back my vote" in page
@@ -115,7 +115,7 @@ def test_next_pointing_off_site_is_ignored(client, make, login):
         f"/ideas/{idea.id}/vote",
         data={"csrf_token": csrf_token(client), "next": "https://evil.example/"},
     )
-    assert response.headers["Location"] == f"/ideas/{idea.id}"
+    assert response.headers["Location"] == f"/ideas/{idea.id}#vote-{idea.id}"
 
 
 def test_consultation_page_lists_published_ideas_with_counts(client, make):

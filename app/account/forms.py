@@ -1,33 +1,33 @@
 """Forms for changing my name and password and deleting my account."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.forms import pseudonym_field
+from app.fields import Form
 
 
-class NameForm(FlaskForm):
+class NameForm(Form):
     """Choose a new pseudonym, by the same rules as joining."""
 
     username = pseudonym_field(_l("Your new name"))
     submit = SubmitField(_l("Change my name"))
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     """Choose a new password, after typing the current one."""
 
     current_password = PasswordField(
         _l("Your password now"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(_l("Type the password you use now.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
         _l("Your new password"),
         description=_l("At least 8 characters. Three or four words you will remember work well."),
         validators=[
-            DataRequired(),
+            DataRequired(_l("Choose a new password of at least 8 characters.")),
             Length(min=8, max=200, message=_l("Your password needs at least 8 characters.")),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -35,7 +35,7 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(
         _l("Type the new password again"),
         validators=[
-            DataRequired(),
+            DataRequired(_l("Type your new password again.")),
             EqualTo("new_password", message=_l("The passwords do not match.")),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -43,12 +43,15 @@ class PasswordForm(FlaskForm):
     submit = SubmitField(_l("Change my password"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Confirm deleting my account by typing my password."""
 
     password = PasswordField(
         _l("Type your password to confirm"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[
+            DataRequired(_l("Type your password to delete your account.")),
+            Length(max=200),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Delete my account"))

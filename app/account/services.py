@@ -148,6 +148,31 @@ def _devices(user: User) -> list[dict]:
     ]
 
 
+def _notices(user: User) -> list[dict]:
+    """What the person has been told, oldest first (one query); the words are made when shown."""
+    rows = db.session.execute(
+        select(Notice.kind, Notice.idea_id, Notice.status, Notice.created_at, Notice.read_at)
+        .where(Notice.user_id == user.id)
+        .order_by(Notice.id)
+    ).all()
+    return [
+        {
+            "kind": row.kind.value,
+            "idea": row.idea_id,
+            "status": row.status.value if row.status else None,
+            "sent_at": row.created_at,
+            "read_at": row.read_at,
+        }
+        for row in rows
+    ]
+
+
+def _muted_notice_kinds(user: User) -> list[str]:
+    """The kinds of notice the person turned off (one query)."""
+    kinds = db.session.execute(select(NoticeMute.kind).where(NoticeMute.user_id == user.id))
+    return sorted(kind.value for kind in kinds.scalars())
+
+
 def export_data(user: User) -> dict:
     """Everything the platform holds about `user`, whole, with one query per kind of data.
 
@@ -168,6 +193,8 @@ def export_data(user: User) -> dict:
         "votes": _votes(user),
         "codesign_offers": _codesign_offers(user),
         "signed_in_devices": _devices(user),
+        "notices": _notices(user),
+        "muted_notice_kinds": _muted_notice_kinds(user),
         "exported_at": utcnow(),
     }
 

@@ -1,7 +1,6 @@
 """Forms admins fill in."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,12 +13,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.admin.services import NAME_MAX, SEARCH_MAX
-from app.fields import id_or_none
+from app.fields import Form, id_or_none
 from app.labels import ROLE_LABELS
 from app.models import Role
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     """Change one account's role and whether it may sign in."""
 
     role = SelectField(
@@ -31,41 +30,48 @@ class RoleForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class LibraryServiceForm(FlaskForm):
+class LibraryServiceForm(Form):
     """Add a local authority's library service."""
 
     name = StringField(
         _l("Name of the library service"),
-        validators=[DataRequired(), Length(max=NAME_MAX)],
+        validators=[
+            DataRequired(_l("Enter the name of the library service.")),
+            Length(max=NAME_MAX),
+        ],
         render_kw={"maxlength": NAME_MAX},
     )
     submit = SubmitField(_l("Add library service"))
 
 
-class BranchForm(FlaskForm):
+class BranchForm(Form):
     """Add a library to a library service."""
 
     library_service = SelectField(
-        _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
+        _l("Library service"),
+        coerce=id_or_none,
+        validators=[DataRequired(_l("Choose the library service the library belongs to."))],
     )
     name = StringField(
         _l("Name of the library"),
-        validators=[DataRequired(), Length(max=NAME_MAX)],
+        validators=[DataRequired(_l("Enter the name of the library.")), Length(max=NAME_MAX)],
         render_kw={"maxlength": NAME_MAX},
     )
     submit = SubmitField(_l("Add library"))
 
 
-class MembershipForm(FlaskForm):
+class MembershipForm(Form):
     """Add a member of staff to a library service, so they act in it."""
 
     library_service = SelectField(
-        _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
+        _l("Library service"),
+        coerce=id_or_none,
+        validators=[DataRequired(_l("Choose a library service to add them to."))],
     )
     submit = SubmitField(_l("Add to this library service"))
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Narrow the audit log to one person, one action and a span of days (a GET form)."""
 
     class Meta:

@@ -1,10 +1,10 @@
 """Forms for joining and signing in."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from app.fields import Form
 from app.models import AGE_BANDS
 
 
@@ -14,7 +14,7 @@ def pseudonym_field(label) -> StringField:
         label,
         description=_l("Not your real name. Others will see it. 3 to 30 letters or numbers."),
         validators=[
-            DataRequired(),
+            DataRequired(_l("Enter a name of 3 to 30 letters or numbers.")),
             Length(min=3, max=30, message=_l("Use 3 to 30 letters or numbers.")),
             Regexp(
                 r"^[A-Za-z0-9_-]+$",
@@ -25,7 +25,7 @@ def pseudonym_field(label) -> StringField:
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     """Sign up as a young person: a pseudonym, a password and an age group; nothing else."""
 
     username = pseudonym_field(_l("Choose a name to use here"))
@@ -33,35 +33,38 @@ class JoinForm(FlaskForm):
         _l("Choose a password"),
         description=_l("At least 8 characters. Three or four words you will remember work well."),
         validators=[
-            DataRequired(),
+            DataRequired(_l("Choose a password of at least 8 characters.")),
             Length(min=8, max=200, message=_l("Your password needs at least 8 characters.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Type the password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", message=_l("The passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     age_band = RadioField(
         _l("How old are you?"),
         choices=[SelectChoice(band, band.replace("-", " to ")) for band in AGE_BANDS],
-        validators=[DataRequired(message=_l("Please choose your age group."))],
+        validators=[DataRequired(message=_l("Choose your age group."))],
     )
     submit = SubmitField(_l("Join"))
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     """Sign in with a pseudonym and password."""
 
     username = StringField(
         _l("Your name on this site"),
-        validators=[DataRequired(), Length(max=30)],
+        validators=[DataRequired(_l("Enter the name you use on this site.")), Length(max=30)],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=200)],
+        validators=[DataRequired(_l("Enter your password.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Sign in"))

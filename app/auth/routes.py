@@ -10,6 +10,7 @@ from app.auth import bp, sessions
 from app.auth.forms import JoinForm, SignInForm
 from app.auth.services import authenticate, create_account
 from app.extensions import login_manager
+from app.joincodes.services import tidy_code
 from app.models import Role, User
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
@@ -25,6 +26,9 @@ def load_user(user_id: str) -> User | None:
 @bp.route("/join", methods=["GET", "POST"])
 def join():
     """Sign up as a young person."""
+    code = tidy_code(request.args.get("code"))
+    if code:  # typed into "Have a code from your library?"
+        return redirect(url_for("joincodes.join", code=code), code=303)
     if current_user.is_authenticated:
         return redirect(url_for("ideas.index"))
     form = JoinForm()

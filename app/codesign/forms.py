@@ -1,7 +1,6 @@
 """Forms staff fill in about co-designed services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -33,7 +32,7 @@ from app.codesign.services import (
     START_MESSAGE,
     SUMMARY_MAX,
 )
-from app.fields import id_or_none
+from app.fields import Form, id_or_none
 from app.ideas.services import MESSAGE_MAX
 from app.labels import BENEFICIARY_LABELS, PARTNER_KIND_LABELS
 from app.models import AGE_BANDS
@@ -48,7 +47,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ServiceDetailsForm(FlaskForm):
+class ServiceDetailsForm(Form):
     """What a service is, who it is for, and who runs it; choices are set per library service."""
 
     name = StringField(
@@ -120,11 +119,13 @@ class StartServiceForm(ServiceDetailsForm):
     submit = SubmitField(_l("Start the service"))
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     """Move a service one step on, or stop it, with a message young people read."""
 
+    # An id of its own: the page's live region is already called "status".
     status = SelectField(
         _l("What happens now"),
+        id="service-status",
         validators=[DataRequired(_l("Please choose what happens now."))],
     )
     message = TextAreaField(
@@ -139,7 +140,7 @@ class StatusForm(FlaskForm):
     submit = SubmitField(_l("Change the status"))
 
 
-class AddIdeaForm(FlaskForm):
+class AddIdeaForm(Form):
     """Add another accepted idea to a service."""
 
     idea = SelectField(
@@ -150,7 +151,7 @@ class AddIdeaForm(FlaskForm):
     submit = SubmitField(_l("Add the idea"))
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """Link a service to an outcome, with the reason."""
 
     outcome = SelectField(
@@ -164,7 +165,7 @@ class OutcomeForm(FlaskForm):
     submit = SubmitField(_l("Link outcome"))
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(Form):
     """Confirm an outcome one of the service's ideas is linked to, with the reason."""
 
     outcome = HiddenField()
@@ -176,7 +177,7 @@ class SuggestionForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
-class AddPartnerForm(FlaskForm):
+class AddPartnerForm(Form):
     """An existing partner starts working on the service."""
 
     partner = SelectField(
@@ -187,7 +188,7 @@ class AddPartnerForm(FlaskForm):
     submit = SubmitField(_l("Add partner"))
 
 
-class NewPartnerForm(FlaskForm):
+class NewPartnerForm(Form):
     """A partner organisation not on the list yet."""
 
     name = StringField(
@@ -214,7 +215,7 @@ def attendance_field_name(key: str) -> str:
     return "attended_" + key.replace("-", "_")
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     """A co-design session: when, where, how many came by age band, and what was decided."""
 
     held_on = DateField(
@@ -284,7 +285,7 @@ for _key in ATTENDANCE_KEYS:
 del _key
 
 
-class SkillForm(FlaskForm):
+class SkillForm(Form):
     """A skill a member of staff developed through the service (QLP outcome b)."""
 
     skill = StringField(

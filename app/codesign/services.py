@@ -43,6 +43,7 @@ from app.models import (
     utcnow,
 )
 from app.models.codesign import codesign_service_partners
+from app.notices.services import help_accepted
 from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
 
@@ -725,6 +726,8 @@ def decide_volunteer(volunteer: CodesignVolunteer, actor: User, accept: bool) ->
     set_committed_value(volunteer, "status", to_status)
     set_committed_value(volunteer, "decided_by_id", actor.id)
     set_committed_value(volunteer, "decided_at", now)
+    if accept:
+        help_accepted(volunteer)
     record(
         actor,
         "volunteer.accept" if accept else "volunteer.decline",

@@ -1,19 +1,20 @@
 """Forms young people fill in."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.fields import Form
+from app.ideas.finding import SEARCH_MAX, SORTS, STATUS_FILTERS, Filters
 from app.ideas.services import DESCRIPTION_MAX, TITLE_MAX
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     """Propose an idea, or change one staff asked about."""
 
     title = StringField(
         _l("Your idea in a few words"),
-        validators=[DataRequired(), Length(max=TITLE_MAX)],
+        validators=[DataRequired(_l("Write your idea in a few words.")), Length(max=TITLE_MAX)],
         render_kw={"maxlength": TITLE_MAX},
     )
     description = TextAreaField(
@@ -22,24 +23,74 @@ class IdeaForm(FlaskForm):
             "What would it be like, and who would it help? "
             "Please do not include your real name, school or address."
         ),
-        validators=[DataRequired(), Length(max=DESCRIPTION_MAX)],
+        validators=[
+            DataRequired(_l("Tell us more: what your idea would be like, and who it helps.")),
+            Length(max=DESCRIPTION_MAX),
+        ],
         render_kw={"maxlength": DESCRIPTION_MAX, "rows": 6},
     )
     submit = SubmitField(_l("Send my idea"))
+
+
+class ProposeForm(IdeaForm):
+    """Propose an idea; when similar ideas are shown, the person may say theirs is different."""
+
+    different = SubmitField(_l("My idea is different — send it"))
+
+
+class IdeaFilterForm(Form):
+    """Search and narrow a consultation's ideas (a GET form: the address keeps the choices).
+
+    Shown filled in from the filters read by app/ideas/finding.py; its choices are set there.
+    """
+
+    class Meta:
+        csrf = False
+
+    # Ids of their own: the page's status region is already `status`.
+    q = SearchField(
+        _l("Search the ideas"),
+        id="find-q",
+        render_kw={"maxlength": SEARCH_MAX, "autocomplete": "off"},
+    )
+    status = SelectField(_l("What happened to them"), id="find-status")
+    outcome = SelectField(_l("What they help with"), id="find-outcome")
+    sort = SelectField(_l("Order"), id="find-sort")
+
+    @classmethod
+    def showing(
+        cls, filters: Filters, sort: str, outcomes: list[tuple[str, str]], problems: list[str]
+    ) -> "IdeaFilterForm":
+        """The form filled in with the filters in use, offering the outcomes given."""
+        form = cls(
+            formdata=None,
+            q=filters.q,
+            status=filters.status or "",
+            outcome=filters.outcome or "",
+            sort=sort,
+        )
+        form.status.choices = [
+            ("", _l("Any")),
+            *[(key, label) for key, (label, _statuses) in STATUS_FILTERS.items()],
+        ]
+        form.outcome.choices = [("", _l("Anything")), *outcomes]
+        form.sort.choices = list(SORTS.items())
+        form.form_errors.extend(problems)
+        return form
 
 
 _CREDIT_LABEL = _l("Show my name (your pseudonym) on the public page as a co-designer")
 _CREDIT_HINT = _l("Only your pseudonym, and only if library staff accept your offer.")
 
 
-class CodesignOfferForm(FlaskForm):
+class CodesignOfferForm(Form):
     """Offer to help design an idea, choosing whether to be named as a co-designer."""
 
     credit_publicly = BooleanField(_CREDIT_LABEL, description=_CREDIT_HINT, default=False)
     submit = SubmitField(_l("I want to help design this"))
 
 
-class CodesignCreditForm(FlaskForm):
+class CodesignCreditForm(Form):
     """Change whether one's pseudonym is shown as a co-designer."""
 
     credit_publicly = BooleanField(_CREDIT_LABEL, description=_CREDIT_HINT)

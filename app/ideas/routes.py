@@ -17,8 +17,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.access import YOUNG_PERSON_ROLES, roles_required
 from app.extensions import db
-from app.ideas import bp, services
-from app.ideas.forms import CodesignCreditForm, CodesignOfferForm, IdeaForm
+from app.ideas import bp, finding, services
+from app.ideas.forms import (
+    CodesignCreditForm,
+    CodesignOfferForm,
+    IdeaFilterForm,
+    IdeaForm,
+    ProposeForm,
+)
 from app.live import events as live
 from app.live import streams
 from app.models import (
@@ -29,6 +35,7 @@ from app.models import (
     Outcome,
     OutcomeGroup,
     OutcomeLink,
+    Phase,
     Role,
 )
 from app.models.types import ROW_ID_MAX
@@ -51,11 +58,14 @@ def _get_consultation(consultation_id: int) -> Consultation:
     return consultation
 
 
-def _get_idea(idea_id: int, *options, to_its_voters: bool = False) -> Idea:
+def _get_idea(
+    idea_id: int, *options, to_its_voters: bool = False, follow_merge: bool = False
+) -> Idea:
     """The idea and its consultation, or 404 unless it is public, the viewer's own, or staff's.
 
     `options` load more with it in the same go (its author, history or outcome links).
     `to_its_voters` lets someone who voted for it reach it too (to take the vote back).
+    `follow_merge` sends others on to the idea a merged one joined, so old links still work.
     """
     idea = db.session.execute(
         select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.consultation), *options)
@@ -64,6 +74,8 @@ def _get_idea(idea_id: int, *options, to_its_voters: bool = False) -> Idea:
         abort(404)
     own = current_user.is_authenticated and idea.author_id == current_user.id
     shown = idea.is_public or own or _viewer_is_staff()
+    if not shown and follow_merge and idea.merged_into_id is not None:
+        abort(redirect(url_for("ideas.idea", idea_id=idea.merged_into_id)))
     if not (shown or (to_its_voters and services.has_voted(current_user, idea))):
         abort(404)
     return idea
@@ -85,21 +97,35 @@ def index():
 
 @bp.route("/consultations/<int:consultation_id>")
 def consultation(consultation_id: int):
-    """A consultation's question and its published ideas, a page at a time, with votes."""
+    """A consultation's question and its public ideas, searched, narrowed and ordered as the
+    address asks, a page at a time, with votes; once closed, what became of them first."""
     consultation = _get_consultation(consultation_id)
-    ideas = services.published_ideas(consultation, cursor_from_request())
+    outcomes = finding.outcome_choices(consultation)
+    parsed = finding.parse_filters(request.args, [code for code, _label in outcomes])
+    filters = parsed.filters
+    ideas = finding.find_ideas(consultation, current_user, filters, cursor_from_request())
     listing = Listing(
         ideas,
         id="ideas",
         items="ideas/_idea_items.html",
-        url=url_for("ideas.consultation", consultation_id=consultation.id),
+        url=url_for("ideas.consultation", consultation_id=consultation.id, **filters.args()),
         more_label=_("Show more ideas"),
-        empty=_("No ideas have been published yet."),
+        empty=_("No ideas match. Try other words or choices.")
+        if filters.narrowed
+        else _("No ideas have been published yet."),
     )
-    return render_listing(
+    closed = consultation.phase == Phase.CLOSED
+    return render(
         "ideas/consultation.html",
-        listing,
+        "_more.html" if ideas.continues else "ideas/_found.html",
+        listing=listing,
         consultation=consultation,
+        filters=filters,
+        filter_form=IdeaFilterForm.showing(
+            filters, filters.sort_for(consultation), outcomes, parsed.problems
+        ),
+        found=finding.count_found(consultation, filters),
+        summary=finding.closed_summary(consultation) if closed else None,
         voted=services.voted_idea_ids(current_user, ideas.items),
         votes_left=services.votes_left(current_user, consultation),
         hidden_votes=services.hidden_votes(current_user, consultation),
@@ -111,8 +137,10 @@ def consultation(consultation_id: int):
 def propose(consultation_id: int):
     """Propose an idea; it waits for staff to check it."""
     consultation = _get_consultation(consultation_id)
-    form = IdeaForm()
-    if form.validate_on_submit():
+    form = ProposeForm()
+    sent = form.validate_on_submit()
+    similar = _similar_before_sending(consultation, form) if sent else []
+    if sent and not similar:
         try:
             idea = services.propose_idea(
                 current_user, consultation, form.title.data, form.description.data
@@ -126,7 +154,37 @@ def propose(consultation_id: int):
         "ideas/propose.html",
         consultation=consultation,
         form=form,
+        similar=similar,
         status=400 if form.errors or form.form_errors else 200,
+    )
+
+
+def _similar_before_sending(consultation: Consultation, form: ProposeForm) -> list[Idea]:
+    """Published ideas like the one being sent, shown once before it is saved (as the page
+    shows them while typing, for those without JavaScript); none once the person says
+    theirs is different, or where no idea could be sent anyway."""
+    if form.different.data or not consultation.accepts_proposals():
+        return []
+    return finding.similar_ideas(consultation, form.title.data, form.description.data)
+
+
+@bp.route("/consultations/<int:consultation_id>/similar")
+@roles_required(*YOUNG_PERSON_ROLES)
+def similar(consultation_id: int):
+    """Up to three public ideas like the title being typed on the propose page.
+
+    Not rate-limited, like every read (app/limits.py): one query on one consultation's
+    ideas, as cheap as a search of the consultation page, and the page asks at most once
+    per pause in typing.
+    """
+    consultation = _get_consultation(consultation_id)
+    title = request.args.get("title", "")[: services.TITLE_MAX]
+    return render(
+        "ideas/similar.html",
+        "ideas/_similar_response.html",
+        consultation=consultation,
+        similar=finding.similar_ideas(consultation, title),
+        form=ProposeForm(formdata=None),
     )
 
 
@@ -142,6 +200,7 @@ def idea(idea_id: int):
         .joinedload(OutcomeLink.outcome)
         .joinedload(Outcome.group)
         .joinedload(OutcomeGroup.framework),
+        follow_merge=True,
     )
     service = idea.codesign_service
     steps = services.latest_service_steps([service.id]) if service else {}
@@ -156,26 +215,57 @@ def idea(idea_id: int):
     )
 
 
+@bp.app_template_global()
+def ideas_voted_for(consultation: Consultation) -> list[Idea]:
+    """The ideas holding the signed-in person's votes: "Your votes" (ideas/_votes_left.html)."""
+    return services.ideas_voted_for(current_user, consultation)
+
+
+def _blocks_turned(idea: Idea, ballot: services.Ballot, refused: bool) -> list[Idea] | None:
+    """The other ideas on the page whose vote block changes with this answer, or None.
+
+    They change when the person's last vote was just used (or a refusal finds it used) or one
+    was just freed: each swaps between its button and the note. htmx names the ideas the page
+    shows (`shown`), so the answer stays within them.
+    """
+    left = ballot.votes_left
+    if not (left == 0 or (left == 1 and not ballot.voted and not refused)):
+        return None
+    shown = {int(n) for n in request.form.getlist("shown") if n.isdecimal() and len(n) < 20}
+    ids = sorted(n for n in shown - {idea.id} if 0 < n <= ROW_ID_MAX)[: services.COUNTS_MAX]
+    return services.vote_counts(idea.consultation, ids)
+
+
 def _vote_action(idea_id: int, action, done_message: str, to_its_voters: bool = False):
-    """Cast or take back a vote; the button and count for htmx, else back to the page."""
+    """Cast or take back a vote; the vote block and count for htmx, else back to the page.
+
+    Either way the answer, and above all a refusal, shows beside the button that was tapped:
+    without JavaScript the message is flashed for this idea alone (ideas/_vote.html shows it
+    there) and the page opens at the idea's vote. The status region says it as well.
+    """
     idea = _get_idea(idea_id, to_its_voters=to_its_voters)
     back = local_path(request.form.get("next"), url_for("ideas.idea", idea_id=idea.id))
+    refusal = None
     try:
         ballot = action(current_user, idea)
         message = done_message
     except RuleError as error:
-        message = str(error.message)
+        message = refusal = str(error.message)
         ballot = services.ballot(current_user, idea)
     if not is_htmx():
-        flash(message)
+        flash(message, f"vote-refused-{idea.id}" if refusal else "message")
+    others = _blocks_turned(idea, ballot, refused=refusal is not None)
     return after_post(
-        back,
+        f"{back.partition('#')[0]}#vote-{idea.id}",
         "ideas/_vote_response.html",
         idea=idea,
         voted=ballot.voted,
         votes_left=ballot.votes_left,
         next=back,
         message=message,
+        refusal=refusal,
+        others=others,
+        others_voted=services.voted_idea_ids(current_user, others or []),
     )
 
 
@@ -346,9 +436,11 @@ def outcomes():
     """Every outcome framework, group and outcome, in the source documents' words.
 
     Not paged: the list is fixed by the two source documents (52 outcomes), whatever the
-    data, and it is read in three queries.
+    data, and it is read in three queries. Young people read each in plain words, with the full
+    wording a link away; staff and QLP teams see the full wording and codes first.
     """
-    return render("ideas/outcomes.html", frameworks=all_frameworks())
+    wording = request.args.get("wording", "full" if _viewer_is_staff() else "plain")
+    return render("ideas/outcomes.html", frameworks=all_frameworks(), full=wording == "full")
 
 
 @bp.route("/healthz")

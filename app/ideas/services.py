@@ -30,6 +30,7 @@ from app.models import (
     Vote,
     utcnow,
 )
+from app.notices import services as notices
 from app.pagination import Cursor, Page, paginate
 from app.personal_info import describe, personal_info_in
 from app.rules import RuleError
@@ -39,10 +40,12 @@ S = IdeaStatus
 # Where staff may move an idea from each status. Anything not listed is refused.
 STAFF_TRANSITIONS: dict[IdeaStatus, frozenset[IdeaStatus]] = {
     S.PENDING: frozenset({S.PUBLISHED, S.CHANGES_REQUESTED, S.REJECTED, S.HIDDEN}),
-    S.PUBLISHED: frozenset({S.UNDER_CONSIDERATION, S.HIDDEN, S.MERGED}),
-    S.UNDER_CONSIDERATION: frozenset({S.ACCEPTED, S.NOT_TAKEN_FORWARD, S.HIDDEN, S.MERGED}),
+    S.PUBLISHED: frozenset({S.UNDER_CONSIDERATION, S.HIDDEN}),
+    S.UNDER_CONSIDERATION: frozenset({S.ACCEPTED, S.NOT_TAKEN_FORWARD, S.HIDDEN}),
     S.HIDDEN: frozenset({S.PUBLISHED}),
 }
+# An idea is merged only into the idea that stays, with its votes (app/moderation/merging.py),
+# never by a decision alone.
 # Accepted ideas go on to in_codesign and delivered with the co-designed service they join
 # (app/codesign/services.py), never by a decision alone, so every idea in co-design has a service.
 # Where an author may move their own idea.
@@ -114,6 +117,7 @@ def advance_idea(
             idea=idea, actor=actor, from_status=from_status, to_status=to_status, message=message
         )
     )
+    notices.idea_moved(idea, from_status, to_status, actor)
     live.idea_moved(idea, was_public)
     return True
 
@@ -275,12 +279,26 @@ _ADD_VOTE = insert(_votes)
 _REMOVE_VOTE = delete(_votes).where(
     _votes.c.user_id == bindparam("user"), _votes.c.idea_id == bindparam("idea")
 )
-_COUNT_VOTE = (
-    update(_ideas)
-    .where(_ideas.c.id == bindparam("idea"))
-    .values(vote_count=_ideas.c.vote_count + bindparam("change"), vote_seq=_ideas.c.vote_seq + 1)
-    .returning(_ideas.c.vote_count, _ideas.c.vote_seq)
-)
+
+
+def _counting(statuses: frozenset[IdeaStatus]):
+    """The change to an idea's count, made only while the idea is in one of `statuses`.
+
+    The status was read before the vote row was written; an idea merged (or decided on) since
+    then keeps its row locked until that commits, so this finds it moved and counts nothing.
+    """
+    return (
+        update(_ideas)
+        .where(_ideas.c.id == bindparam("idea"), _ideas.c.status.in_(sorted(statuses)))
+        .values(
+            vote_count=_ideas.c.vote_count + bindparam("change"), vote_seq=_ideas.c.vote_seq + 1
+        )
+        .returning(_ideas.c.vote_count, _ideas.c.vote_seq)
+    )
+
+
+# A vote is counted while its idea takes votes; one is taken back also from a hidden idea.
+_COUNT_VOTE = {+1: _counting(VOTABLE), -1: _counting(BUDGETED)}
 
 
 def _run(statement, **parameters):
@@ -316,6 +334,29 @@ def hidden_votes(voter: User, consultation: Consultation) -> list[Idea]:
                 Idea.status == S.HIDDEN,
             )
             .order_by(Idea.id)
+            .limit(consultation.vote_budget)
+        ).scalars()
+    )
+
+
+def ideas_voted_for(voter: User, consultation: Consultation) -> list[Idea]:
+    """Ideas open for votes that hold this person's votes, oldest vote first (at most the budget).
+
+    Shown once the budget is used, so that a vote can be taken back from wherever its idea sits
+    in the list; votes on hidden ideas are listed by `hidden_votes`.
+    """
+    if consultation.vote_budget is None or not voter.is_authenticated:
+        return []
+    return list(
+        db.session.execute(
+            select(Idea)
+            .join(Vote, Vote.idea_id == Idea.id)
+            .where(
+                Vote.user_id == voter.id,
+                Idea.consultation_id == consultation.id,
+                Idea.status.in_(sorted(VOTABLE)),
+            )
+            .order_by(Vote.id)
             .limit(consultation.vote_budget)
         ).scalars()
     )
@@ -366,7 +407,11 @@ def _count_vote(idea: Idea, change: int) -> int:
 
     Live pages hear of the new count once the vote is committed.
     """
-    count, sequence = _run(_COUNT_VOTE, idea=idea.id, change=change).one()
+    counted = _run(_COUNT_VOTE[change], idea=idea.id, change=change).first()
+    if counted is None:  # the idea moved on while the vote was on its way
+        db.session.rollback()
+        raise RuleError(_l("This idea changed just now and is not open for votes."))
+    count, sequence = counted
     live.votes_changed(idea, count, sequence)
     return count
 

@@ -1,14 +1,15 @@
 """Forms staff fill in."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
-from app.fields import LocalDateTimeField, id_or_none
+from app.fields import Form, LocalDateTimeField, id_or_none
 from app.ideas.services import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 from app.labels import PHASE_LABELS
 from app.models import Phase
+from app.models.types import ROW_ID_MAX
 from app.moderation.services import (
     CONSULTATION_DESCRIPTION_MAX,
     QUESTION_MAX,
@@ -17,10 +18,12 @@ from app.moderation.services import (
 )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """Move an idea along its lifecycle, with a message for the young person."""
 
-    decision = SelectField(_l("Decision"), validators=[DataRequired()])
+    decision = SelectField(
+        _l("Decision"), validators=[DataRequired(_l("Choose a decision from the list."))]
+    )
     message = TextAreaField(
         _l("Message to the young person"),
         description=_l("Needed when you reject, ask for changes, hide or do not take forward."),
@@ -30,51 +33,61 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Save decision"))
 
 
-class RedactForm(FlaskForm):
+class RedactForm(Form):
     """Change an idea's words, to take out personal information; staff keep the old ones."""
 
     title = StringField(
         _l("Title"),
-        validators=[DataRequired(), Length(max=TITLE_MAX)],
+        validators=[DataRequired(_l("Enter a title for the idea.")), Length(max=TITLE_MAX)],
         render_kw={"maxlength": TITLE_MAX},
     )
     description = TextAreaField(
         _l("Description"),
-        validators=[DataRequired(), Length(max=DESCRIPTION_MAX)],
+        validators=[
+            DataRequired(_l("Enter a description of the idea.")),
+            Length(max=DESCRIPTION_MAX),
+        ],
         render_kw={"maxlength": DESCRIPTION_MAX, "rows": 6},
     )
     submit = SubmitField(_l("Save the changed words"))
 
 
-class OutcomeLinkForm(FlaskForm):
+class OutcomeLinkForm(Form):
     """Link an idea to an outcome, with the reason."""
 
-    outcome = SelectField(_l("Outcome"), validators=[DataRequired()])
+    outcome = SelectField(
+        _l("Outcome"), validators=[DataRequired(_l("Choose an outcome from the list."))]
+    )
     rationale = TextAreaField(
         _l("Why does this idea serve this outcome?"),
-        validators=[DataRequired(), Length(max=RATIONALE_MAX)],
+        validators=[
+            DataRequired(_l("Say why this idea serves this outcome.")),
+            Length(max=RATIONALE_MAX),
+        ],
         render_kw={"rows": 2},
     )
     submit = SubmitField(_l("Link outcome"))
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     """Move a consultation to another phase."""
 
     phase = SelectField(
         _l("Phase"),
         choices=[SelectChoice(phase.value, label) for phase, label in PHASE_LABELS.items()],
         coerce=Phase,
-        validators=[DataRequired()],
+        validators=[DataRequired(_l("Choose a phase from the list."))],
     )
     submit = SubmitField(_l("Change phase"))
 
 
-class ConsultationForm(FlaskForm):
+class ConsultationForm(Form):
     """The question put to young people, where, when, and how many votes each."""
 
     library_service = SelectField(
-        _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
+        _l("Library service"),
+        coerce=id_or_none,
+        validators=[DataRequired(_l("Choose a library service from the list."))],
     )
     branch = SelectField(
         _l("Library"),
@@ -85,7 +98,10 @@ class ConsultationForm(FlaskForm):
     question = StringField(
         _l("Question for young people"),
         description=_l("Short and plain, for example: How could we make the library better?"),
-        validators=[DataRequired(), Length(max=QUESTION_MAX)],
+        validators=[
+            DataRequired(_l("Enter the question for young people.")),
+            Length(max=QUESTION_MAX),
+        ],
         render_kw={"maxlength": QUESTION_MAX},
     )
     description = TextAreaField(
@@ -104,7 +120,37 @@ class ConsultationForm(FlaskForm):
     vote_budget = IntegerField(
         _l("Votes for each person"),
         description=_l("Leave empty for a vote on every idea they like."),
-        validators=[Optional(), NumberRange(min=1, max=VOTE_BUDGET_MAX)],
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1,
+                max=VOTE_BUDGET_MAX,
+                message=_l("Give each person from %(min)s to %(max)s votes, or leave it empty."),
+            ),
+        ],
         render_kw={"inputmode": "numeric", "min": 1, "max": VOTE_BUDGET_MAX},
     )
     submit = SubmitField(_l("Save consultation"))
+
+
+_CHOOSE_KEPT = _l("Choose the idea that stays from the list.")
+
+
+class MergeForm(Form):
+    """Merge an idea into the idea that stays, with a message for the duplicate's author."""
+
+    into = IntegerField(
+        _l("The idea that stays"),
+        widget=HiddenInput(),
+        validators=[
+            DataRequired(_CHOOSE_KEPT),
+            NumberRange(min=1, max=ROW_ID_MAX, message=_CHOOSE_KEPT),
+        ],
+    )
+    message = TextAreaField(
+        _l("Message to the young person whose idea joins the other"),
+        description=_l("Leave it empty to send a short, kind message written for you."),
+        validators=[Optional(), Length(max=MESSAGE_MAX)],
+        render_kw={"maxlength": MESSAGE_MAX, "rows": 3},
+    )
+    submit = SubmitField(_l("Merge the ideas"))

@@ -4,9 +4,10 @@ Staff see and act only in the library services they belong to: each route that l
 outcome link or consultation answers 403 to anyone else (admins act everywhere).
 """
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,10 +21,12 @@ from app.labels import DECISION_LABELS
 from app.live import events as live
 from app.live import streams
 from app.models import Consultation, Idea, IdeaStatus, IdeaStatusChange, OutcomeLink
-from app.moderation import bp, services
+from app.models.types import ROW_ID_MAX
+from app.moderation import bp, merging, services
 from app.moderation.forms import (
     ConsultationForm,
     DecisionForm,
+    MergeForm,
     OutcomeLinkForm,
     PhaseForm,
     RedactForm,
@@ -406,3 +409,86 @@ def set_phase(consultation_id: int):
         except RuleError as error:
             flash(error.message)
     return redirect(url_for("moderation.consultations"), code=303)
+
+
+# Merging duplicate ideas -----------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def merge_credit(idea: Idea) -> merging.MergeCredit:
+    """Who else suggested an idea, or what a merged idea joined: its pages show it."""
+    return merging.merge_credit(idea)
+
+
+def _idea_asked_for(name: str) -> Idea | None:
+    """The idea whose number the request gives under `name`, with its consultation; else None."""
+    value = request.values.get(name, "")
+    if not value.isdecimal() or not 0 < int(value) <= ROW_ID_MAX:
+        return None
+    return db.session.execute(
+        select(Idea).where(Idea.id == int(value)).options(joinedload(Idea.consultation))
+    ).scalar_one_or_none()
+
+
+def _choose_page(duplicate: Idea, error: str | None = None):
+    """Find the idea the duplicate joins: the most supported, or those a search finds."""
+    search = request.args.get("q", "")[: merging.SEARCH_MAX]
+    refusal = merging.duplicate_refusal(duplicate)
+    return render(
+        "moderation/merge.html",
+        "moderation/_merge_candidates.html",
+        idea=duplicate,
+        search=search,
+        candidates=[] if refusal else merging.candidates(duplicate, search),
+        refusal=refusal,
+        error=error,
+        status=400 if error else 200,
+    )
+
+
+def _confirm_page(plan: merging.MergePlan, form: MergeForm, status: int = 200):
+    """Both ideas side by side, and what merging does to their votes, before staff confirm."""
+    return render("moderation/merge_confirm.html", plan=plan, form=form, status=status)
+
+
+@bp.get("/ideas/<int:idea_id>/merge")
+def merge(idea_id: int):
+    """Choose the idea a duplicate joins (`?into=` its number), then see what merging does."""
+    duplicate = _get_idea(idea_id)
+    if "into" not in request.args:
+        return _choose_page(duplicate)
+    kept = _idea_asked_for("into")
+    if kept is None:
+        return _choose_page(duplicate, _("Please choose the idea that stays from the list."))
+    try:
+        plan = merging.plan_merge(duplicate, kept, current_user)
+    except RuleError as error:
+        return _choose_page(duplicate, error.message)
+    return _confirm_page(plan, MergeForm(formdata=None, into=kept.id))
+
+
+@bp.post("/ideas/<int:idea_id>/merge")
+def merge_into(idea_id: int):
+    """Merge the duplicate into the idea that stays: votes move, both proposers are told."""
+    duplicate = _get_idea(idea_id)
+    form = MergeForm()
+    kept = _idea_asked_for("into") if form.validate() else None
+    if kept is None:
+        return _choose_page(duplicate, _("Please choose the idea that stays from the list."))
+    try:
+        done = merging.merge_ideas(duplicate, kept, current_user, form.message.data or "")
+    except RuleError as error:
+        (form[error.field].errors if error.field else form.form_errors).append(error.message)
+        try:
+            plan = merging.plan_merge(duplicate, kept, current_user)
+        except RuleError as still:
+            return _choose_page(duplicate, still.message)
+        return _confirm_page(plan, form, status=400)
+    flash(
+        ngettext(
+            "Merged. %(num)s vote moved to the idea that stays.",
+            "Merged. %(num)s votes moved to the idea that stays.",
+            done.moving,
+        )
+    )
+    return redirect(url_for("moderation.idea", idea_id=kept.id), code=303)

@@ -1,7 +1,6 @@
 """Forms QLP teams fill in: the dashboard's filter, and starting, writing and answering reviews."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     RadioField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.fields import id_or_none
+from app.fields import Form, id_or_none
 from app.labels import RATING_LABELS, RECOMMENDATION_LABELS, SERVICE_STATUS_LABELS
 from app.models import Rating, Recommendation
 from app.review.services import COMMENT_MAX, EVIDENCE_MAX, RESPONSE_MAX
@@ -32,7 +31,7 @@ class Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(Form):
     """Narrow the QLP dashboard to one library service or one status (a GET form)."""
 
     class Meta:
@@ -57,7 +56,7 @@ class DashboardFilterForm(FlaskForm):
     )
 
 
-class StartReviewForm(FlaskForm):
+class StartReviewForm(Form):
     """Start a review of a service for a period."""
 
     period_start = DateField(
@@ -71,7 +70,7 @@ class StartReviewForm(FlaskForm):
     submit = SubmitField(_l("Start a review"))
 
 
-class RatingForm(FlaskForm):
+class RatingForm(Form):
     """Rate one QLP aim or outcome, with evidence and the sessions and skills it rests on."""
 
     rating = RadioField(
@@ -91,7 +90,7 @@ class RatingForm(FlaskForm):
     submit = SubmitField(_l("Save rating"))
 
 
-class OverallForm(FlaskForm):
+class OverallForm(Form):
     """The reviewer's overall comment and recommendation."""
 
     comment = TextAreaField(
@@ -110,7 +109,7 @@ class OverallForm(FlaskForm):
     submit = SubmitField(_l("Save comment and recommendation"))
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     """The Quality Leader's answer to a signed review."""
 
     text = TextAreaField(

@@ -1,15 +1,14 @@
 """Forms for raising a safeguarding concern and for closing one."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.fields import id_or_none
+from app.fields import Form, id_or_none
 from app.safeguarding.services import CONCERN_MAX, OUTCOME_MAX
 
 
-class ConcernForm(FlaskForm):
+class ConcernForm(Form):
     """Tell the safeguarding lead what worries you about a young person's idea."""
 
     concern = TextAreaField(
@@ -28,11 +27,13 @@ class ServiceConcernForm(ConcernForm):
     """A concern not tied to an idea, for one of the library services you belong to."""
 
     library_service = SelectField(
-        _l("Library service"), coerce=id_or_none, validators=[DataRequired()]
+        _l("Library service"),
+        coerce=id_or_none,
+        validators=[DataRequired(_l("Choose the library service the concern is about."))],
     )
 
 
-class CloseConcernForm(FlaskForm):
+class CloseConcernForm(Form):
     """Record what the safeguarding lead did about a concern, and close it."""
 
     outcome = TextAreaField(

@@ -1,4 +1,5 @@
-// Small enhancements on top of htmx: announce failed requests, and move focus after Show more.
+// Small enhancements on top of htmx: announce failed requests, move focus after Show more, and
+// to the summary of a form sent back with mistakes.
 (function () {
   "use strict";
 
@@ -38,6 +39,31 @@
     list.removeAttribute("data-shown");
     var link = first && first.querySelector("a[href], button");
     if (link) link.focus();
+  });
+
+  // A form sent back with mistakes starts with an error summary (form_errors in macros.html):
+  // focus moves to it, when the page loads or when htmx swaps one in with a 422, so it is the
+  // first thing read. Its links move focus to the field, with the field's label or legend in view.
+  function focusErrorSummary(root) {
+    var summary = root.querySelector(".error-summary");
+    if (summary) summary.focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || xhr.status !== 422 || !event.target.querySelector) return;
+    if (event.target.matches(".error-summary")) event.target.focus();
+    else focusErrorSummary(event.target);
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    var group = field.closest("fieldset");
+    var label = group ? group.querySelector("legend") : document.querySelector("label[for='" + field.id + "']");
+    (label || field).scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
   });
 
   document.addEventListener("htmx:sendError", function () { announce("offline"); });

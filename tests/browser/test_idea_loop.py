@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.outcome_plain_words import PLAIN_WORDS
 from tests.browser.steps import card_with_link, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
@@ -150,17 +151,20 @@ def link_outcome(page: Page, outcome_code: str, rationale: str) -> None:
 
 
 def see_links_on_public_page(page: Page, title: str, rationales: dict[str, str]) -> None:
-    """The idea's public page shows each outcome it is linked to, and why."""
+    """The idea's public page shows each outcome it is linked to in plain words, and why;
+    the codes and the source wording stay on staff pages."""
     page.get_by_role("link", name="See the public page").click()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     expect(page.get_by_text("Library staff have not linked this idea")).to_have_count(0)
     expect(page.get_by_role("heading", name="What this idea could help with")).to_be_visible()
     main = page.get_by_role("main")
     for code, rationale in rationales.items():
-        expect(main.get_by_role("listitem").filter(has_text=code)).to_contain_text(
+        plain = str(PLAIN_WORDS[code])
+        expect(main.get_by_role("listitem").filter(has_text=plain)).to_contain_text(
             f"Why: {rationale}"
         )
-    expect(main.get_by_role("listitem").filter(has_text=AIM_C)).to_contain_text(AIM_C_WORDING)
+        expect(main).not_to_contain_text(code)
+    expect(main).not_to_contain_text(AIM_C_WORDING)
 
 
 def open_consultation_for_votes(page: Page) -> None:

@@ -20,6 +20,9 @@ PAGES = {
         "/sign-in",
         "/you-said-we-did",
         "/services/1",
+        "/join/READ2345",
+        "/consultations/2?q=club&sort=newest",
+        "/consultations/3",
     ],
     "sam_reads": [
         "/",
@@ -36,6 +39,10 @@ PAGES = {
         "/account/password",
         "/account/delete",
         "/account/devices",
+        "/notices",
+        "/notices/settings",
+        "/ideas/2/report",
+        "/consultations/2?status=open&sort=votes",
     ],
     "robin_writes": ["/my-ideas", "/ideas/5"],
     "library_staff": [
@@ -67,6 +74,12 @@ PAGES = {
         "/safeguarding/concerns/new",
         "/safeguarding/ideas/7/concern",
         "/account",
+        "/staff/join-codes",
+        "/staff/join-codes/new",
+        "/staff/join-codes/1/poster",
+        "/staff/join-codes/1/end",
+        "/staff/reports",
+        "/staff/ideas/1/merge",
     ],
     "qlp_reviewer": [
         "/review/",
@@ -93,7 +106,9 @@ PAGES = {
 # its own best practices.
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = """
-axe.run({runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]}).then((result) =>
+axe.run({
+  runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+}).then((result) =>
   result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)
 )
 """

@@ -42,7 +42,7 @@ def test_young_person_joins_proposes_and_votes_without_javascript(no_js_page: Pa
     page.get_by_role("link", name="What should we do with the teen space").click()
     card = page.get_by_role("listitem").filter(has_text="Quiet study booths")
     card.get_by_role("button", name="Vote for this idea").click()
-    expect(page).to_have_url(re.compile(r"/consultations/\d+$"))
+    expect(page).to_have_url(re.compile(r"/consultations/\d+#vote-\d+$"))  # back at the idea
     expect(page.get_by_role("status")).to_contain_text("Your vote is counted.")
     card = page.get_by_role("listitem").filter(has_text="Quiet study booths")
     expect(card).to_contain_text("1 vote")
