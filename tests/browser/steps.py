@@ -23,3 +23,13 @@ def sign_out(page: Page, name: str) -> None:
 def card_with_link(page: Page, name: str) -> Locator:
     """The list item (card or row) that holds a link with this name."""
     return page.get_by_role("listitem").filter(has=page.get_by_role("link", name=name, exact=True))
+
+
+def send_idea(page: Page) -> None:
+    """Send the idea being proposed; if similar ideas are shown first, say it is different."""
+    page.get_by_role("button", name="Send my idea").click()
+    different = page.get_by_role("button", name="My idea is different — send it")
+    thanked = page.get_by_role("status").filter(has_text="Library staff will check your idea")
+    expect(different.or_(thanked)).to_be_visible()
+    if different.is_visible():
+        different.click()

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.outcome_plain_words import PLAIN_WORDS
-from tests.browser.steps import card_with_link, sign_in, sign_out
+from tests.browser.steps import card_with_link, send_idea, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -69,7 +69,7 @@ def share_idea(page: Page, title: str, description: str) -> None:
     expect(page.get_by_role("heading", level=1, name="Share an idea")).to_be_visible()
     page.get_by_label("Your idea in a few words").fill(title)
     page.get_by_label("Tell us more").fill(description)
-    page.get_by_role("button", name="Send my idea").click()
+    send_idea(page)
     expect(page.get_by_role("status")).to_contain_text("Library staff will check your idea")
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
 
@@ -84,7 +84,8 @@ def see_idea_waiting_in_my_ideas(page: Page, title: str) -> None:
 def vote_without_reload(page: Page, title: str) -> None:
     """Vote, take the vote back and vote again; htmx swaps the button and count in place."""
     open_consultation(page)
-    expect(page.get_by_text("Open for votes")).to_be_visible()
+    # The consultation's phase, under its question (the status filter has an option so named).
+    expect(page.locator("main > p.meta").first).to_contain_text("Open for votes")
     card = card_with_link(page, title)
     expect(card).to_contain_text(votes(0))
     # A full page load would drop this marker; an htmx swap keeps it.

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.steps import card_with_link, sign_in
+from tests.browser.steps import card_with_link, send_idea, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def propose_on_a_phone(page: Page, base_url: str, title: str) -> Page:
     phone.get_by_role("link", name="Share an idea").click()
     phone.get_by_label("Your idea in a few words").fill(title)
     phone.get_by_label("Tell us more").fill("Something to help us get ready for secondary school.")
-    phone.get_by_role("button", name="Send my idea").click()
+    send_idea(phone)
     expect(phone.get_by_role("status")).to_contain_text("Thank you!")
     return phone
 
