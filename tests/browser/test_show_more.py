@@ -17,7 +17,7 @@ TEEN_SPACE = "What should we do with the teen space"
 
 @pytest.fixture
 def long_list(live_server, tmp_path) -> str:
-    """25 more published ideas in the demo consultation open for votes (28 in all)."""
+    """25 more published ideas in the demo consultation open for votes (29 with the demo's)."""
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/browser.db", "SECRET_KEY": "x"}
     )
@@ -56,14 +56,14 @@ def test_show_more_appends_the_next_ideas_in_place(browser_page: Page, long_list
     page.goto(long_list)
     expect(cards(page)).to_have_count(20)
     page.get_by_role("link", name="Show more ideas").click()
-    expect(cards(page)).to_have_count(28)
+    expect(cards(page)).to_have_count(29)
     expect(page).to_have_url(re.compile(r"\?after="))
-    expect(page.get_by_role("status")).to_have_text("8 more shown.")
+    expect(page.get_by_role("status")).to_have_text("9 more shown.")
     expect(page.get_by_role("link", name="Show more ideas")).to_have_count(0)
     first_new = cards(page).nth(20).get_by_role("link").first
     expect(first_new).to_be_focused()
     titles = cards(page).locator("h3").all_inner_texts()
-    assert len(set(titles)) == 28
+    assert len(set(titles)) == 29
     assert page_log.console_errors == []
     assert page_log.csp_violations == []
 
@@ -75,7 +75,7 @@ def test_without_javascript_show_more_is_the_next_page(no_js_page: Page, long_li
     expect(cards(page)).to_have_count(20)
     page.get_by_role("link", name="Show more ideas").click()
     expect(page).to_have_url(re.compile(r"\?after="))
-    expect(cards(page)).to_have_count(8)
+    expect(cards(page)).to_have_count(9)
     page.get_by_role("link", name="Previous page").click()
     expect(cards(page)).to_have_count(20)
     expect(page.get_by_role("link", name="Previous page")).to_have_count(0)
