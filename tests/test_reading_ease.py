@@ -9,47 +9,14 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import User
 from app.seed import DEMO_PASSWORD, load_demo_data
+from tests.browser.test_layout import PAGES as LAYOUT_PAGES
 from tests.conftest import csrf_token
 
 READING_EASE_MIN = 70
 
-# The demo data's pages as young people see them: not signed in, and signed in as one of them.
-PAGES = {
-    None: [
-        "/",
-        "/consultations/1",
-        "/consultations/2",
-        "/ideas/1",
-        "/ideas/5",
-        "/outcomes",
-        "/join",
-        "/sign-in",
-        "/you-said-we-did",
-        "/services/1",
-        "/join/READ2345",
-        "/consultations/2?q=club&sort=newest",
-        "/consultations/3",
-    ],
-    "sam_reads": [
-        "/",
-        "/consultations/1/propose",
-        "/consultations/2",
-        "/ideas/1",
-        "/ideas/7",
-        "/my-ideas",
-        "/account",
-        "/account/data",
-        "/account/name",
-        "/account/password",
-        "/account/delete",
-        "/account/devices",
-        "/notices",
-        "/notices/settings",
-        "/ideas/2/report",
-        "/consultations/2?status=open&sort=votes",
-    ],
-    "robin_writes": ["/my-ideas", "/ideas/5"],
-}
+# The demo data's pages as young people see them, not signed in and signed in as one of them:
+# the same pages the browser's layout check walks.
+PAGES = {who: LAYOUT_PAGES[who] for who in (None, "sam_reads", "robin_writes")}
 
 # Each of these ends a unit of reading, as a full stop does: a heading, an item in a list, a
 # button or a label is read as a sentence of its own, not run on into the next.

@@ -177,6 +177,25 @@ def staff_next_statuses(idea: Idea) -> list[IdeaStatus]:
     return [status for status in IdeaStatus if status in allowed]
 
 
+def check_message(message: str | None) -> str:
+    """Staff's words to a young person, trimmed: refused if too long or if they carry contact or
+    personal details (the young person reads them, and the idea's public page may show them)."""
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX:
+        raise RuleError(_l("Please keep the message under 1000 characters."), field="message")
+    found = _personal_info(message)
+    if found:
+        raise RuleError(
+            _l(
+                "Messages to young people never carry contact or personal details, and this "
+                "one seems to include: %(kinds)s. Please say it another way.",
+                kinds=found,
+            ),
+            field="message",
+        )
+    return message
+
+
 def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str = "") -> None:
     """Staff move an idea along its lifecycle, with a message the author can read."""
     if actor.role not in (Role.STAFF, Role.ADMIN):
@@ -188,18 +207,7 @@ def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str =
     message = message.strip()
     if to_status in NEEDS_MESSAGE and not message:
         raise RuleError(_l("Please write a message explaining this decision to the young person."))
-    if len(message) > MESSAGE_MAX:
-        raise RuleError(_l("Please keep the message under 1000 characters."))
-    # The young person reads it, and the idea's public page may show it.
-    found = _personal_info(message)
-    if found:
-        raise RuleError(
-            _l(
-                "Messages to young people never carry contact or personal details, and this "
-                "one seems to include: %(kinds)s. Please say it another way.",
-                kinds=found,
-            )
-        )
+    message = check_message(message)
     previous, held = idea.status, idea.held_for_personal_info
     _move(idea, actor, to_status, message)
     # Staff have looked at the words and decided, so the idea no longer waits for them.

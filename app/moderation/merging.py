@@ -21,12 +21,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.access import refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
-from app.ideas.services import MESSAGE_MAX, VOTABLE, advance_idea
+from app.ideas.services import VOTABLE, advance_idea, check_message
 from app.live import events as live
 from app.models import Idea, IdeaStatus, User, Vote
 from app.models.types import ROW_ID_MAX
 from app.notices import services as notices
-from app.personal_info import describe, personal_info_in
 from app.rules import RuleError
 
 # Ideas that may be merged, either way: those still taking votes.
@@ -135,20 +134,7 @@ def candidates(duplicate: Idea, search: str = "") -> list[Idea]:
 
 def _message(message: str) -> str:
     """Staff's words to the duplicate's author, or ours; refused if too long or personal."""
-    message = (message or "").strip()
-    if len(message) > MESSAGE_MAX:
-        raise RuleError(_l("Please keep the message under 1000 characters."), field="message")
-    found = describe(personal_info_in(message))
-    if found:
-        raise RuleError(
-            _l(
-                "Messages to young people never carry contact or personal details, and this "
-                "one seems to include: %(kinds)s. Please say it another way.",
-                kinds=found,
-            ),
-            field="message",
-        )
-    return message or str(JOINED)
+    return check_message(message) or str(JOINED)
 
 
 def _insert_ignoring_pairs_there():

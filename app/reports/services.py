@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from app.access import member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
-from app.ideas.services import MESSAGE_MAX, advance_idea
+from app.ideas.services import advance_idea, check_message
 from app.live.events import audited
 from app.models import (
     AuditEntry,
@@ -35,7 +35,6 @@ from app.models import (
     utcnow,
 )
 from app.pagination import Cursor, Page, paginate
-from app.personal_info import describe, personal_info_in
 from app.rules import RuleError
 
 DETAILS_MAX = 300
@@ -242,20 +241,7 @@ def open_reports_of(idea: Idea, cursor: Cursor | None = None) -> Page[IdeaReport
 
 def _message_to_author(message: str, default) -> str:
     """Staff's words to the author, or `default`; refused if too long or personal details."""
-    message = (message or "").strip()
-    if len(message) > MESSAGE_MAX:
-        raise RuleError(_l("Please keep the message under 1000 characters."), field="message")
-    found = describe(personal_info_in(message))
-    if found:
-        raise RuleError(
-            _l(
-                "Messages to young people never carry contact or personal details, and this "
-                "one seems to include: %(kinds)s. Please say it another way.",
-                kinds=found,
-            ),
-            field="message",
-        )
-    return message or str(default)
+    return check_message(message) or str(default)
 
 
 def _close_reports(idea: Idea, actor: User, outcome: ReportOutcome) -> int:
