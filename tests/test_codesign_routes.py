@@ -307,7 +307,8 @@ def test_staff_edit_a_services_details(client, place, service, login):
     db.session.expire_all()
     assert service.name == "Homework help"
     response = post(client, url, details_form(place, team=["999999"]))
-    assert response.status_code == 400 and "is not a valid choice" in text(response)
+    assert response.status_code == 400
+    assert "Tick only the boxes given for “Quality Team”." in text(response)
 
 
 def test_staff_move_a_service_on_with_a_message(client, place, service, login):
