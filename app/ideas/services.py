@@ -328,8 +328,10 @@ def votes_left(voter: User, consultation: Consultation) -> int | None:
     return max(consultation.vote_budget - votes_used(voter, consultation), 0)
 
 
-def hidden_votes(voter: User, consultation: Consultation) -> list[Idea]:
-    """Ideas staff have hidden that still hold this person's votes (at most the budget)."""
+def _ideas_holding_votes(
+    voter: User, consultation: Consultation, statuses: frozenset[IdeaStatus], order
+) -> list[Idea]:
+    """This person's voted-for ideas in these statuses, in `order` (at most the budget)."""
     if consultation.vote_budget is None or not voter.is_authenticated:
         return []
     return list(
@@ -339,12 +341,17 @@ def hidden_votes(voter: User, consultation: Consultation) -> list[Idea]:
             .where(
                 Vote.user_id == voter.id,
                 Idea.consultation_id == consultation.id,
-                Idea.status == S.HIDDEN,
+                Idea.status.in_(sorted(statuses)),
             )
-            .order_by(Idea.id)
+            .order_by(order)
             .limit(consultation.vote_budget)
         ).scalars()
     )
+
+
+def hidden_votes(voter: User, consultation: Consultation) -> list[Idea]:
+    """Ideas staff have hidden that still hold this person's votes (at most the budget)."""
+    return _ideas_holding_votes(voter, consultation, frozenset({S.HIDDEN}), Idea.id)
 
 
 def ideas_voted_for(voter: User, consultation: Consultation) -> list[Idea]:
@@ -353,21 +360,7 @@ def ideas_voted_for(voter: User, consultation: Consultation) -> list[Idea]:
     Shown once the budget is used, so that a vote can be taken back from wherever its idea sits
     in the list; votes on hidden ideas are listed by `hidden_votes`.
     """
-    if consultation.vote_budget is None or not voter.is_authenticated:
-        return []
-    return list(
-        db.session.execute(
-            select(Idea)
-            .join(Vote, Vote.idea_id == Idea.id)
-            .where(
-                Vote.user_id == voter.id,
-                Idea.consultation_id == consultation.id,
-                Idea.status.in_(sorted(VOTABLE)),
-            )
-            .order_by(Vote.id)
-            .limit(consultation.vote_budget)
-        ).scalars()
-    )
+    return _ideas_holding_votes(voter, consultation, VOTABLE, Vote.id)
 
 
 def has_voted(voter: User, idea: Idea) -> bool:
