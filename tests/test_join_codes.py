@@ -36,22 +36,24 @@ PASSPHRASE = "otter rocket plum daisy"
 CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
 
 
+def service_with_library(make, name: str, library: str) -> LibraryService:
+    """A library service with one library."""
+    service = make.library_service(name)
+    db.session.add(Branch(library_service=service, name=library))
+    db.session.commit()
+    return service
+
+
 @pytest.fixture
 def riverside(make) -> LibraryService:
     """A library service with one library."""
-    service = make.library_service("Riverside Libraries")
-    db.session.add(Branch(library_service=service, name="Riverside Central"))
-    db.session.commit()
-    return service
+    return service_with_library(make, "Riverside Libraries", "Riverside Central")
 
 
 @pytest.fixture
 def hillside(make) -> LibraryService:
     """Another library service, with a library of its own."""
-    service = make.library_service("Hillside Libraries")
-    db.session.add(Branch(library_service=service, name="Hillside Library"))
-    db.session.commit()
-    return service
+    return service_with_library(make, "Hillside Libraries", "Hillside Library")
 
 
 @pytest.fixture

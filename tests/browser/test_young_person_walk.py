@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from app.joincodes.services import display_code, qr_code_svg
 from app.seed import DEMO_JOIN_CODE, DEMO_PASSWORD
 from tests.browser.conftest import PHONE
-from tests.browser.steps import send_idea
+from tests.browser.steps import send_idea, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -67,10 +67,8 @@ def test_a_young_person_joins_by_qr_proposes_votes_hears_back_and_reports(
     found = {}
 
     staff = phone.context.browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    staff.goto(f"{live_server}/sign-in")
-    staff.get_by_label("Your name on this site").fill("library_staff")
-    staff.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    staff.get_by_role("button", name="Sign in", exact=True).click()
+    staff.goto(live_server)
+    sign_in(staff, "library_staff", DEMO_PASSWORD)
     address = poster_join_address(staff, live_server)
 
     # Scanning the code opens its address: the join form, with an easy passphrase suggested.
