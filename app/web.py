@@ -1,8 +1,18 @@
 """How views answer: a full page or an htmx partial, and where to go after a form."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask import abort, make_response, redirect, render_template, request
+
+# C0 controls, DEL and C1 controls: no address on this site has one, and a line break in a
+# return address could forge a header, a NUL cannot be stored by PostgreSQL nor opened as a file.
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control_character(text: str) -> bool:
+    """Whether `text` holds a control character (a tab or line break counts)."""
+    return CONTROL_CHARACTER.search(text) is not None
 
 
 def is_htmx() -> bool:
@@ -41,8 +51,7 @@ def local_path(target: str | None, default: str) -> str:
     """Accept only a path on this site as somewhere to return to."""
     if not target:
         return default
-    # A line break or other control character could forge a header in the redirect.
-    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+    if has_control_character(target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -66,9 +75,10 @@ def refuse_unusable_input() -> None:
     """Refuse (400), before anything is done, input that no field here accepts.
 
     No form takes a file, and no text may hold a NUL character (PostgreSQL cannot store one),
-    in the address or the form, names or values.
+    in the query or the form, names or values. The path may hold no control character at all:
+    routes pass parts of it to the database, and static files to the file system.
     """
-    if request.files:
+    if request.files or has_control_character(request.path):
         abort(400)
     for values in (request.args, request.form):
         for name, entries in values.lists():
