@@ -269,6 +269,18 @@ def test_weak_new_password_is_refused(make, client, login, weak):
     assert authenticate(young.username, PASSWORD) is not None
 
 
+def test_a_new_password_over_200_characters_is_refused_saying_so(make, client, login):
+    """The message says the new password is too long; the old one still works."""
+    young = login(make.user())
+    long = NEW_PASSWORD * 10
+    response = post(
+        client, "/account/password", current_password=PASSWORD, new_password=long, confirm=long
+    )
+    assert response.status_code == 400
+    assert "Your password can have up to 200 characters" in response.get_data(as_text=True)
+    assert authenticate(young.username, PASSWORD) is not None
+
+
 def test_new_password_works_and_signs_out_my_other_devices(app, make, client, login):
     """The new password signs in, the old does not; this device stays signed in, others don't."""
     young = make.user()

@@ -48,6 +48,7 @@ def test_join_form_asks_for_no_email_and_no_date_of_birth(client):
         ({"username": "ab"}, "Use 3 to 30 letters or numbers."),
         ({"username": "has space"}, "Use only letters, numbers"),
         ({"password": "short", "confirm": "short"}, "Your password needs at least 8 characters."),
+        ({"password": "p" * 201, "confirm": "p" * 201}, "Your password can have up to 200"),
         ({"confirm": "different-pw"}, "The passwords do not match."),
         ({"age_band": "1-99"}, "Choose one of the answers given for “How old are you?”."),
         ({"age_band": ""}, "Choose your age group."),

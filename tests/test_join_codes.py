@@ -641,6 +641,18 @@ def test_a_refused_join_form_says_why_and_uses_nothing(client, staff, riverside)
     assert codes()[0].uses == 0
 
 
+def test_a_password_over_200_characters_is_refused_saying_so_and_uses_nothing(
+    client, staff, riverside
+):
+    """The message says the password is too long, not too short."""
+    join_code = make_code(staff, riverside)
+    long = (PASSPHRASE + " ") * 9
+    response = client.post(f"/join/{join_code.code}", data=join_form(client, password=long))
+    assert response.status_code == 400
+    assert "Your password can have up to 200 characters" in response.get_data(as_text=True)
+    assert codes()[0].uses == 0 and people() == 1
+
+
 def test_someone_signed_in_goes_straight_to_the_consultation(client, login, make, staff, riverside):
     """No second account: the code just leads the way."""
     consultation = make_consultation(riverside, Phase.VOTING_OPEN)

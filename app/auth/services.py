@@ -13,6 +13,10 @@ from app.rules import RuleError
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
 MIN_PASSWORD_LENGTH = 8
+# Long enough for any passphrase; a longer one is refused before Argon2 is asked to hash it.
+MAX_PASSWORD_LENGTH = 200
+PASSWORD_TOO_SHORT = _l("Your password needs at least 8 characters.")
+PASSWORD_TOO_LONG = _l("Your password can have up to 200 characters. Please choose a shorter one.")
 
 
 def find_user(username: str) -> User | None:
@@ -34,9 +38,12 @@ def check_username_shape(username: str) -> str:
 
 
 def check_new_password(password: str, username: str, field: str) -> None:
-    """Refuse a new password that is too short or easy to guess (the error names `field`)."""
+    """Refuse a new password that is too short, too long or easy to guess (the error names
+    `field`)."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleError(_l("Your password needs at least 8 characters."), field=field)
+        raise RuleError(PASSWORD_TOO_SHORT, field=field)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise RuleError(PASSWORD_TOO_LONG, field=field)
     weakness = weak_password_reason(password, username)
     if weakness is not None:
         raise RuleError(weakness, field=field)
