@@ -6,7 +6,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app.config import Config
+from app.config import Config, public_url
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.i18n import _l
 from app.instance import private_folder, private_sqlite_file, secret_key
@@ -82,12 +82,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _default_settings(app: Flask) -> None:
-    """Fill in what is not set: an embedded database, a secret key, HTTPS-only cookie names.
+    """Fill in what is not set: an embedded database, a secret key, HTTPS-only cookie names;
+    check the public address.
 
     The instance folder, the embedded database and the secret key are kept from other
     accounts on the machine (app/instance.py).
     """
     private_folder(Path(app.instance_path))
+    app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
     if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
         # Behind HTTPS the cookie's name asks browsers to take it only from this very host,
         # over HTTPS, for every path: no other site or subdomain can set or shadow it.

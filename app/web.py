@@ -3,7 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, redirect, render_template, request
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 
 # C0 controls, DEL and C1 controls: no address on this site has one, and a line break in a
 # return address could forge a header, a NUL cannot be stored by PostgreSQL nor opened as a file.
@@ -13,6 +13,25 @@ CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
 def has_control_character(text: str) -> bool:
     """Whether `text` holds a control character (a tab or line break counts)."""
     return CONTROL_CHARACTER.search(text) is not None
+
+
+# Host names that can only mean the machine the browser runs on: a site run with `make run`.
+THIS_MACHINE = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def public_address(endpoint: str, **values) -> str | None:
+    """This site's absolute address of a page, for what is printed or shared (posters, QR codes).
+
+    It starts with PUBLIC_URL. Without it, the request's own host is used only when it names
+    this machine, as in development: anyone can send any Host header, and an address printed
+    from a forged one would send a class to someone else's site. Otherwise None.
+    """
+    path = url_for(endpoint, **values)
+    if current_app.config["PUBLIC_URL"]:
+        return current_app.config["PUBLIC_URL"] + path
+    if urlsplit(f"//{request.host}").hostname in THIS_MACHINE:
+        return request.host_url.rstrip("/") + path
+    return None
 
 
 def is_htmx() -> bool:
