@@ -62,6 +62,18 @@ def test_bad_join_details_get_a_clear_message_and_create_nothing(client, fields,
     assert db.session.query(User).count() == 0
 
 
+@pytest.mark.parametrize("username", ["library-staff", "Admin1", "m0derator", "jane-smith"])
+def test_a_name_that_passes_for_staff_is_refused_kindly_and_nothing_is_made(client, make, username):
+    """A role's name, or one like a member of staff's: the message says what to choose instead."""
+    make.staff(username="Jane_Smith")
+    response = join(client, username=username)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "could make people think you work for the library" in html
+    assert "a favourite animal, colour or book with a number" in html
+    assert db.session.query(User).count() == 1
+
+
 def test_taken_name_is_refused_whatever_its_letter_case(client, make):
     """Names are unique regardless of capitals."""
     make.user(username="River_Fox")

@@ -736,6 +736,18 @@ def test_a_password_over_200_characters_is_refused_saying_so_and_uses_nothing(
     assert codes()[0].uses == 0 and people() == 1
 
 
+@pytest.mark.parametrize("username", ["moderator", "rita-staff2"])
+def test_a_name_that_passes_for_staff_is_refused_and_uses_nothing(
+    client, staff, riverside, username
+):
+    """A role's name, or one like the staff's own (Rita_staff): 400, the message, no use."""
+    join_code = make_code(staff, riverside)
+    response = client.post(f"/join/{join_code.code}", data=join_form(client, username=username))
+    assert response.status_code == 400
+    assert "could make people think you work for the library" in response.get_data(as_text=True)
+    assert codes()[0].uses == 0 and people() == 1
+
+
 def test_someone_signed_in_goes_straight_to_the_consultation(client, login, make, staff, riverside):
     """No second account: the code just leads the way."""
     consultation = make_consultation(riverside, Phase.VOTING_OPEN)

@@ -8,7 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.i18n import _l
 from app.models import AGE_BANDS, Role, User
+from app.models.users import NOT_A_YOUNG_PERSON
 from app.passwords import check_no_account, check_password, hash_password, weak_password_reason
+from app.pseudonyms import poses_as_a_role, readings
 from app.rules import RuleError
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_-]{3,30}$")
@@ -37,6 +39,25 @@ def check_username_shape(username: str) -> str:
     return username
 
 
+POSES_AS_STAFF = _l(
+    "That name could make people think you work for the library. Please choose a name that is"
+    " just yours: a favourite animal, colour or book with a number works well."
+)
+
+
+def check_not_posing_as_staff(username: str) -> None:
+    """Refuse a young person's name that passes for a role here or for a member of staff's name.
+
+    The second check is one query on the index of staff, QLP reviewers and admins' skeletons.
+    """
+    if poses_as_a_role(username) or db.session.scalar(
+        select(User.id)
+        .where(User.name_skeleton.in_(readings(username)), NOT_A_YOUNG_PERSON)
+        .limit(1)
+    ):
+        raise RuleError(POSES_AS_STAFF, field="username")
+
+
 def check_new_password(password: str, username: str, field: str) -> None:
     """Refuse a new password that is too short, too long or easy to guess (the error names
     `field`)."""
@@ -56,8 +77,13 @@ def create_account(
     role: Role = Role.YOUNG_PERSON,
     language: str = "en",
 ) -> User:
-    """Create an account; refuses taken pseudonyms, easily guessed passwords, unknown age bands."""
+    """Create an account; refuses taken pseudonyms, easily guessed passwords, unknown age bands.
+
+    A young person's name may not pass for staff; staff accounts may have any name.
+    """
     username = check_username_shape(username)
+    if role == Role.YOUNG_PERSON:
+        check_not_posing_as_staff(username)
     if find_user(username) is not None:
         raise RuleError(_l("That name is taken. Please choose another."))
     check_new_password(password, username, field="password")
