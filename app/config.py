@@ -40,14 +40,17 @@ def public_url(url: str) -> str:
     if not url:
         return ""
     parts = urlsplit(url)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or parts.path
-        or parts.query
-        or parts.fragment
-    ):
+    try:
+        origin = (
+            parts.scheme in ("http", "https")
+            and parts.hostname
+            and parts.username is None
+            and not (parts.path or parts.query or parts.fragment)
+            and parts.port != 0
+        )
+    except ValueError:  # a port that is not a number from 0 to 65535
+        origin = False
+    if not origin:
         raise ValueError(f"PUBLIC_URL must be like https://ideas.example.org, not {url!r}")
     return url
 

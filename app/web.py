@@ -1,4 +1,5 @@
-"""How views answer: a full page or an htmx partial, and where to go after a form."""
+"""How views answer (a full page or an htmx partial), where to go after a form, the site's
+public addresses, and the input refused before any view runs."""
 
 import re
 from urllib.parse import urlsplit

@@ -632,6 +632,7 @@ def test_without_a_public_address_this_machines_own_address_is_printed(
         "https://ideas.example.org/youth",
         "https://ideas.example.org/?next=/",
         "https://someone@ideas.example.org",
+        "https://ideas.example.org:port",
     ],
 )
 def test_a_public_address_that_is_not_a_sites_origin_stops_the_app_starting(database_uri, value):
