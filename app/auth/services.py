@@ -19,6 +19,10 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 200
 PASSWORD_TOO_SHORT = _l("Your password needs at least 8 characters.")
 PASSWORD_TOO_LONG = _l("Your password can have up to 200 characters. Please choose a shorter one.")
+POSES_AS_STAFF = _l(
+    "That name could make people think you work for the library. Please choose a name that is"
+    " just yours: a favourite animal, colour or book with a number works well."
+)
 
 
 def find_user(username: str) -> User | None:
@@ -37,12 +41,6 @@ def check_username_shape(username: str) -> str:
             field="username",
         )
     return username
-
-
-POSES_AS_STAFF = _l(
-    "That name could make people think you work for the library. Please choose a name that is"
-    " just yours: a favourite animal, colour or book with a number works well."
-)
 
 
 def check_not_posing_as_staff(username: str) -> None:
