@@ -10,7 +10,7 @@ from app.ideas.services import published_ideas
 from app.models import Idea, Phase, Role
 from app.pagination import Cursor, InvalidCursor, decode_cursor, encode_cursor, page_url, paginate
 
-TITLE = re.compile(r'<h3><a href="/ideas/\d+">([^<]+)</a></h3>')
+TITLE = re.compile(r'<h3><a href="/ideas/\d+" hx-disable>([^<]+)</a></h3>')
 
 
 @pytest.fixture
