@@ -100,6 +100,7 @@ NOT_FREE_TEXT = {
     ("users", "password_hash"): "an Argon2id hash",
     ("users", "age_band"): "one of AGE_BANDS, chosen from a list and checked",
     ("users", "language"): "a language code from LANGUAGES",
+    ("users", "name_skeleton"): "made from the pseudonym by app/pseudonyms.py; never shown",
 }
 # JSON columns hold codes and counts, except the audit log's detail, which quotes names and
 # reasons people wrote; the log cannot be changed, so a new entry carries the markers.
