@@ -9,12 +9,18 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import to_user_timezone
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.access import STAFF_ROLES, readable_library_service_ids, refuse_unless_staff_of
+from app.access import (
+    STAFF_ROLES,
+    member_library_service_ids,
+    public_ideas,
+    readable_library_service_ids,
+    refuse_unless_staff_of,
+)
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
@@ -141,7 +147,11 @@ def services_page(viewer: User, cursor: Cursor | None = None) -> Page[tuple[Code
 
 
 def waiting_ideas_page(viewer: User, cursor: Cursor | None = None) -> Page[Idea]:
-    """A page of accepted ideas not yet in a service, in the library services `viewer` reads."""
+    """A page of accepted ideas not yet in a service, in the library services `viewer` reads.
+
+    Those of a consultation taken back to draft only for its staff and admins (app.access):
+    no service is built from them yet, so QLP reviewers do not read them.
+    """
     statement = (
         select(Idea)
         .join(Idea.consultation)
@@ -151,6 +161,11 @@ def waiting_ideas_page(viewer: User, cursor: Cursor | None = None) -> Page[Idea]
     scope = readable_library_service_ids(viewer)
     if scope is not None:
         statement = statement.where(Consultation.library_service_id.in_(sorted(scope)))
+    members = member_library_service_ids(viewer)
+    if members is not None:
+        statement = statement.where(
+            or_(public_ideas(), Consultation.library_service_id.in_(sorted(members)))
+        )
     return paginate(statement, [Idea.id], cursor, descending=True)
 
 

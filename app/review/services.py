@@ -14,12 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.access import REVIEWER_ROLES, member_library_service_ids, reads_in
+from app.access import REVIEWER_ROLES, member_library_service_ids, public_ideas, reads_in
 from app.audit import record
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import (
-    PUBLIC_STATUSES,
     CodesignService,
     CodesignSession,
     Idea,
@@ -101,7 +100,7 @@ def _public_links():
         select()
         .select_from(OutcomeLink)
         .join(Idea, Idea.id == OutcomeLink.idea_id)
-        .where(Idea.status.in_(PUBLIC_STATUSES))
+        .where(public_ideas())
     )
 
 
@@ -159,7 +158,7 @@ def ideas_for_outcome(outcome: Outcome, cursor: Cursor | None = None) -> Page[Id
     return paginate(
         select(Idea)
         .join(OutcomeLink, OutcomeLink.idea_id == Idea.id)
-        .where(OutcomeLink.outcome_id == outcome.id, Idea.status.in_(PUBLIC_STATUSES))
+        .where(OutcomeLink.outcome_id == outcome.id, public_ideas())
         .options(joinedload(Idea.consultation)),
         [Idea.vote_count, Idea.id],
         cursor,
@@ -169,7 +168,7 @@ def ideas_for_outcome(outcome: Outcome, cursor: Cursor | None = None) -> Page[Id
 
 def _unlinked():
     """Public ideas no one has linked to an outcome yet."""
-    return select(Idea).where(Idea.status.in_(PUBLIC_STATUSES), ~Idea.outcome_links.any())
+    return select(Idea).where(public_ideas(), ~Idea.outcome_links.any())
 
 
 def unlinked_ideas(cursor: Cursor | None = None) -> Page[Idea]:
