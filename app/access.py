@@ -187,6 +187,16 @@ def may_read_idea(user, idea: Idea) -> bool:
     return acts_in(user, idea.consultation.library_service_id)
 
 
+# --- Co-designers, partners and draft reviews -------------------------------------------------
+
+
+def sees_codesigner_names(user, library_service_id: int) -> bool:
+    """Staff of a service's library service (and admins) see who offered to co-design it, to
+    answer them and run sessions; QLP reviewers, who read every service, get counts by age
+    band, never names, whether or not the young people chose to be credited."""
+    return acts_in(user, library_service_id)
+
+
 # --- Safeguarding: only a library service's designated leads read and close its concerns ------
 
 

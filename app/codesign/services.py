@@ -5,11 +5,12 @@ Staff act only in the library services they belong to (admins in all); QLP revie
 every service but change none. Every write is audited in the same transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import to_user_timezone
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, distinct, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -264,6 +265,41 @@ def volunteers_page(
         .options(contains_eager(CodesignVolunteer.idea), joinedload(CodesignVolunteer.user)),
         [waiting_last, CodesignVolunteer.id],
         cursor,
+    )
+
+
+@dataclass(frozen=True)
+class CodesignerCounts:
+    """How many young people help design a service, by age band, and never who they are."""
+
+    # Accepted co-designers in each age band, every band in order (0 where none).
+    by_age_band: list[tuple[str, int]]
+    co_designers: int
+    # Young people whose offer waits for staff's answer.
+    waiting: int
+
+
+def codesigner_counts(service: CodesignService) -> CodesignerCounts:
+    """The service's co-designers counted by age band, and the offers waiting (one query).
+
+    A young person who offered for two of its ideas is counted once in each count.
+    """
+    people = func.count(distinct(CodesignVolunteer.user_id))
+    rows = db.session.execute(
+        select(CodesignVolunteer.status, User.age_band, people)
+        .join(Idea, Idea.id == CodesignVolunteer.idea_id)
+        .join(User, User.id == CodesignVolunteer.user_id)
+        .where(
+            Idea.codesign_service_id == service.id,
+            CodesignVolunteer.status.in_([VolunteerStatus.OFFERED, VolunteerStatus.ACCEPTED]),
+        )
+        .group_by(CodesignVolunteer.status, User.age_band)
+    ).all()
+    accepted = {band: n for status, band, n in rows if status == VolunteerStatus.ACCEPTED}
+    return CodesignerCounts(
+        by_age_band=[(band, accepted.get(band, 0)) for band in AGE_BANDS],
+        co_designers=sum(accepted.values()),
+        waiting=sum(n for status, _band, n in rows if status == VolunteerStatus.OFFERED),
     )
 
 
