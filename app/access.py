@@ -197,6 +197,13 @@ def sees_codesigner_names(user, library_service_id: int) -> bool:
     return acts_in(user, library_service_id)
 
 
+def may_add_partners(user) -> bool:
+    """The partner directory is shared by every library service: its staff (members of at
+    least one) and admins add to it; staff who belong to none yet do not."""
+    ids = member_library_service_ids(user)
+    return ids is None or bool(ids)
+
+
 # --- Safeguarding: only a library service's designated leads read and close its concerns ------
 
 

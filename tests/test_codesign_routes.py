@@ -462,6 +462,16 @@ def test_staff_add_and_remove_partners_in_place(client, place, service, login):
     assert [p.name for p in service.partners] == ["Booktrust", "Riverside Youth Club"]
 
 
+def test_staff_of_no_library_service_cannot_add_a_partner(client, place, service, make, login):
+    """They read the directory, without the form; a partner sent anyway is refused (403)."""
+    login(make.staff())
+    html = text(client.get("/codesign/partners"))
+    assert "Booktrust" in html and "Add a partner" not in html
+    data = {"partner-name": "Eastgate School", "partner-kind": "school"}
+    assert post(client, "/codesign/partners", data).status_code == 403
+    assert db.session.query(Partner).filter_by(name="Eastgate School").count() == 0
+
+
 def test_the_partners_page_lists_and_adds_partners(app, client, place, service, make, login):
     """Every partner with its number of services; staff add one, reviewers only read."""
     login(place.staff)

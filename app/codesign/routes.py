@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 from app.access import (
     STAFF_ROLES,
     acts_in,
+    may_add_partners,
     require_member,
     require_reader,
     roles_required,
@@ -740,7 +741,9 @@ def partners():
     return render_listing(
         "codesign/partners.html",
         _partners_listing(cursor_from_request()),
-        form=NewPartnerForm(prefix="partner", formdata=None) if _can_start() else None,
+        form=NewPartnerForm(prefix="partner", formdata=None)
+        if may_add_partners(current_user)
+        else None,
     )
 
 
@@ -748,6 +751,8 @@ def partners():
 @roles_required(*STAFF_ROLES)
 def create_partner():
     """Add a partner organisation to the list."""
+    if not may_add_partners(current_user):
+        abort(403)
     form = NewPartnerForm(prefix="partner")
     if form.validate():
         try:

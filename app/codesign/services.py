@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.access import (
     STAFF_ROLES,
+    may_add_partners,
     member_library_service_ids,
     public_ideas,
     readable_library_service_ids,
@@ -800,8 +801,8 @@ def create_partner(
     """
     if service is not None:
         refuse_unless_staff_of(actor, service.library_service_id)
-    elif actor.role not in STAFF_ROLES:
-        raise RuleError(_l("Only library staff can do that."))
+    elif not may_add_partners(actor):
+        raise RuleError(_l("Only staff of a library service can add partners."))
     name = " ".join(name.split())
     if not name or len(name) > PARTNER_NAME_MAX:
         raise RuleError(_l("Please give the partner a name of up to 120 characters."))
