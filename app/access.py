@@ -15,6 +15,7 @@ from app.models import (
     Consultation,
     Idea,
     Phase,
+    QlpReview,
     Role,
     StaffMembership,
 )
@@ -202,6 +203,17 @@ def may_add_partners(user) -> bool:
     least one) and admins add to it; staff who belong to none yet do not."""
     ids = member_library_service_ids(user)
     return ids is None or bool(ids)
+
+
+def owns_draft(user, review: QlpReview) -> bool:
+    """A draft QLP review belongs to the reviewer who started it (or an admin gave it to) until
+    it is signed: only they change or sign it. Others who read the service read it as it is."""
+    return (
+        review.signed_at is None
+        and user.is_authenticated
+        and user.role in REVIEWER_ROLES
+        and review.reviewer_id == user.id
+    )
 
 
 # --- Safeguarding: only a library service's designated leads read and close its concerns ------
