@@ -6,11 +6,19 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, make_response, request, url_for
 from flask_login import current_user, login_url
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, select
 
 from app.extensions import db, login_manager
 from app.i18n import _l
-from app.models import Role, StaffMembership
+from app.models import (
+    PUBLIC_STATUSES,
+    Consultation,
+    Idea,
+    Phase,
+    QlpReview,
+    Role,
+    StaffMembership,
+)
 from app.rules import RuleError
 from app.web import is_htmx, local_path
 
@@ -125,6 +133,87 @@ def require_reader(library_service_id: int) -> None:
     """Refuse (403) the signed-in person unless they may read this library service's pages."""
     if not reads_in(current_user, library_service_id):
         abort(403)
+
+
+# --- Reading what is not public: unpublished ideas and draft consultations -------------------
+#
+# What young people wrote before staff published it (and after staff hid, sent back or turned it
+# down) may hold a child's phone number, school or words staff judged unkind; a draft
+# consultation is a question not yet put. So beyond what everyone reads, these are read by:
+# - the idea's author, whatever its status (they follow what happens to it);
+# - staff who are members of its library service, and admins (they moderate it);
+# - QLP reviewers, for ideas that co-designed services are built from (they review those
+#   services against what young people asked for), and nothing else unpublished.
+# Staff of another library service, staff with no library service yet and young people who
+# are not the author read only what is public. Every page, partial, count and stream that
+# loads one idea or consultation asks these functions; pages listing many ideas list only
+# public ones (`public_ideas`), or only those of the library services the viewer acts in.
+
+
+def idea_is_public(idea: Idea) -> bool:
+    """Shown to everyone: published (or later), in a consultation that is not a draft.
+
+    A consultation staff take back to draft takes its ideas out of view with it.
+    """
+    return idea.status in PUBLIC_STATUSES and idea.consultation.is_public
+
+
+def public_ideas() -> ColumnElement[bool]:
+    """`idea_is_public` as a condition on `Idea`, for queries of many ideas at once."""
+    return and_(
+        Idea.status.in_(sorted(PUBLIC_STATUSES)),
+        Idea.consultation.has(Consultation.phase != Phase.DRAFT),
+    )
+
+
+def may_read_consultation(user, consultation: Consultation) -> bool:
+    """A draft is read only by its library service's staff and admins; the rest by everyone."""
+    if consultation.is_public:
+        return True
+    return user.is_authenticated and acts_in(user, consultation.library_service_id)
+
+
+def may_read_idea(user, idea: Idea) -> bool:
+    """Everyone reads a public idea; one that is not public is read only by its author, staff
+    of its library service and admins, and (if a co-designed service is built from it) QLP
+    reviewers."""
+    if idea_is_public(idea):
+        return True
+    if not user.is_authenticated:
+        return False
+    if idea.author_id == user.id:
+        return True
+    if user.role == Role.QLP_REVIEWER:
+        return idea.codesign_service_id is not None
+    return acts_in(user, idea.consultation.library_service_id)
+
+
+# --- Co-designers, partners and draft reviews -------------------------------------------------
+
+
+def sees_codesigner_names(user, library_service_id: int) -> bool:
+    """Staff of a service's library service (and admins) see who offered to co-design it, to
+    answer them and run sessions; QLP reviewers, who read every service, get counts by age
+    band, never names, whether or not the young people chose to be credited."""
+    return acts_in(user, library_service_id)
+
+
+def may_add_partners(user) -> bool:
+    """The partner directory is shared by every library service: its staff (members of at
+    least one) and admins add to it; staff who belong to none yet do not."""
+    ids = member_library_service_ids(user)
+    return ids is None or bool(ids)
+
+
+def owns_draft(user, review: QlpReview) -> bool:
+    """A draft QLP review belongs to the reviewer who started it (or an admin gave it to) until
+    it is signed: only they change or sign it. Others who read the service read it as it is."""
+    return (
+        review.signed_at is None
+        and user.is_authenticated
+        and user.role in REVIEWER_ROLES
+        and review.reviewer_id == user.id
+    )
 
 
 # --- Safeguarding: only a library service's designated leads read and close its concerns ------

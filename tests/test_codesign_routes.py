@@ -217,6 +217,36 @@ def test_a_reviewer_reads_a_service_without_any_form(client, place, service, mak
     assert "Only staff of" in html
 
 
+def test_reviewers_count_codesigners_by_age_band_never_seeing_who_they_are(
+    app, client, place, make, login
+):
+    """QLP reviewers read how many co-designers a service has in each age band, and how many
+    offers wait, on the service page and the co-designers page; no pseudonym or age band of
+    anyone, credited or not. Staff of the service see each of them, to answer them."""
+    idea = place.accepted_idea(title="A homework club")
+    service = place.service(idea)
+    credited, uncredited = offer(make, idea), offer(make, idea, credit=False)
+    uncredited.user.age_band = "11-13"
+    waiting = offer(make, idea)
+    for volunteer in (credited, uncredited):
+        services.decide_volunteer(volunteer, place.staff, accept=True)
+    names = [v.user.username for v in (credited, uncredited, waiting)]
+    login(make.user(Role.QLP_REVIEWER))
+    page = f"/codesign/services/{service.id}"
+    for path in (page, f"{page}/codesigners"):
+        response = client.get(path)
+        html = text(response)
+        assert response.status_code == 200, path
+        assert "2 young co-designers" in html and "Aged 11-13: 1" in html, path
+        assert "Aged 14-16: 1" in html and "1 more young person waits" in html, path
+        assert not [name for name in names if name in html], path
+        assert "Not to be credited" not in html, path
+    member = signed_in(app, place.staff)
+    with app.app_context():  # its own `g`, so it is not taken for the reviewer
+        html = text(member.get(f"/codesign/services/{service.id}/codesigners"))
+    assert all(name in html for name in names) and "Not to be credited" in html
+
+
 # Every write route, and who may use it.
 WRITES = [
     "/codesign/services/{s}/status",
@@ -430,6 +460,16 @@ def test_staff_add_and_remove_partners_in_place(client, place, service, login):
     assert response.status_code == 200 and "Removed Inclusive Minds." in text(response)
     db.session.expire_all()
     assert [p.name for p in service.partners] == ["Booktrust", "Riverside Youth Club"]
+
+
+def test_staff_of_no_library_service_cannot_add_a_partner(client, place, service, make, login):
+    """They read the directory, without the form; a partner sent anyway is refused (403)."""
+    login(make.staff())
+    html = text(client.get("/codesign/partners"))
+    assert "Booktrust" in html and "Add a partner" not in html
+    data = {"partner-name": "Eastgate School", "partner-kind": "school"}
+    assert post(client, "/codesign/partners", data).status_code == 403
+    assert db.session.query(Partner).filter_by(name="Eastgate School").count() == 0
 
 
 def test_the_partners_page_lists_and_adds_partners(app, client, place, service, make, login):

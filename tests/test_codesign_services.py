@@ -576,9 +576,18 @@ def test_partner_names_are_unique_whatever_their_letter_case(place):
     assert (partner.name, partner.kind) == ("Riverside Youth Club", PartnerKind.COMMUNITY)
     with pytest.raises(RuleError, match="kind of organisation"):
         services.create_partner(place.staff, "Another", "spaceship")
-    with pytest.raises(RuleError, match="Only library staff"):
+    with pytest.raises(RuleError, match="Only staff of a library service"):
         services.create_partner(place.make.user(Role.QLP_REVIEWER), "Another", "other")
     assert actions(partner) == ["partner.create"]
+
+
+def test_only_staff_of_a_library_service_and_admins_add_to_the_partner_directory(place):
+    """Staff an admin has put in no library service yet are refused; admins may."""
+    with pytest.raises(RuleError, match="Only staff of a library service can add partners."):
+        services.create_partner(place.make.staff(), "Eastgate School", "school")
+    assert db.session.query(Partner).filter_by(name="Eastgate School").count() == 0
+    admin = place.make.user(Role.ADMIN)
+    assert services.create_partner(admin, "Eastgate School", "school").name == "Eastgate School"
 
 
 def test_partners_join_and_leave_a_service(place):

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Outcome, Role
 from app.outcome_frameworks import FRAMEWORKS
 from app.seed import load_demo_data, load_outcome_frameworks
+from tests.conftest import csrf_token
 
 
 def all_codes() -> list[str]:
@@ -112,11 +113,19 @@ def test_pending_idea_is_private_to_its_author_and_staff(client, make, login):
     assert client.get(f"/ideas/{idea.id}").status_code == 404
 
 
-def test_draft_consultation_is_hidden_from_young_people(client, make, login):
-    """Drafts are for staff only."""
+def test_draft_consultation_is_read_only_by_staff_of_its_library_service(client, make, login):
+    """Drafts are for their own library service's staff: not found by anyone else."""
     from app.models import Phase
 
     consultation = make.consultation(phase=Phase.DRAFT)
-    assert client.get(f"/consultations/{consultation.id}").status_code == 404
-    login(make.user(Role.STAFF))
-    assert client.get(f"/consultations/{consultation.id}").status_code == 200
+    url = f"/consultations/{consultation.id}"
+    assert client.get(url).status_code == 404
+    login(make.user())
+    assert client.get(url).status_code == 404
+    for outsider in (make.staff(), make.staff(make.library_service())):
+        client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+        login(outsider)
+        assert client.get(url).status_code == 404
+    client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+    login(make.staff(consultation.library_service))
+    assert client.get(url).status_code == 200

@@ -2,7 +2,9 @@
 
 STAFF belong to the library service of the idea and consultation in the table; OTHER_STAFF
 belong to another library service, so they may use the staff pages but see and act on nothing
-of this one.
+of this one; NO_MEMBERSHIP are staff an admin has not yet put in any library service. What is
+not public is walked over every route of the URL map in tests/test_non_public.py; the rows
+here for a held idea and a draft consultation are the table's own record of who reads them.
 """
 
 from datetime import date
@@ -10,6 +12,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
+from app.ideas.services import propose_idea
 from app.joincodes.services import create_join_code
 from app.models import (
     CodesignSession,
@@ -17,6 +20,7 @@ from app.models import (
     Notice,
     Outcome,
     OutcomeLink,
+    Phase,
     QlpReview,
     Role,
     SafeguardingConcern,
@@ -27,24 +31,28 @@ from app.models import (
 from tests.conftest import csrf_token
 
 ANON, YOUNG, STAFF, REVIEWER, ADMIN = "anonymous", *Role
-OTHER_STAFF = "other_staff"
+OTHER_STAFF, NO_MEMBERSHIP = "other_staff", "staff_without_membership"
+EVERYONE = (ANON, YOUNG, STAFF, OTHER_STAFF, NO_MEMBERSHIP, REVIEWER, ADMIN)
 
 
 def only_admins(admin: int) -> dict:
     """An admin page or action: everyone else refused, anonymous people sent to sign in."""
-    return {
-        ANON: 302,
-        YOUNG: 403,
-        STAFF: 403,
-        OTHER_STAFF: 403,
-        REVIEWER: 403,
-        ADMIN: admin,
-    }
+    return none_of_these() | {ADMIN: admin}
+
+
+def none_of_these() -> dict:
+    """Refused to everyone here (anonymous people sent to sign in)."""
+    return dict.fromkeys(EVERYONE, 403) | {ANON: 302}
 
 
 def everyone(status: int = 200) -> dict:
     """A public page: the same for everybody."""
-    return {who: status for who in (ANON, YOUNG, STAFF, OTHER_STAFF, REVIEWER, ADMIN)}
+    return dict.fromkeys(EVERYONE, status)
+
+
+def everyone_but_young_people(status: int = 200) -> dict:
+    """A page for staff (of any library service, or none yet), QLP reviewers and admins."""
+    return everyone(status) | {ANON: 302, YOUNG: 403}
 
 
 def readers_of_this_service(other_staff: int = 403) -> dict:
@@ -54,30 +62,35 @@ def readers_of_this_service(other_staff: int = 403) -> dict:
         YOUNG: 403,
         STAFF: 200,
         OTHER_STAFF: other_staff,
+        NO_MEMBERSHIP: other_staff,
         REVIEWER: 200,
         ADMIN: 200,
     }
 
 
+def readers_of_what_is_not_public(member: int = 200) -> dict:
+    """An unpublished idea or a draft consultation of this library service: only its staff
+    and admins (and the idea's author, who is none of these) read it; to everyone else it
+    is not found, as if it did not exist."""
+    return dict.fromkeys(EVERYONE, 404) | {STAFF: member, ADMIN: member}
+
+
 def reviewers_only(reviewer: int) -> dict:
-    """Writing and signing QLP reviews: reviewers and admins."""
-    return {
-        ANON: 302,
-        YOUNG: 403,
-        STAFF: 403,
-        OTHER_STAFF: 403,
-        REVIEWER: reviewer,
-        ADMIN: reviewer,
-    }
+    """Starting QLP reviews: reviewers and admins."""
+    return none_of_these() | {REVIEWER: reviewer, ADMIN: reviewer}
 
 
-def staff_of_this_service(member: int, other_staff: int = 403) -> dict:
-    """A staff page or action on this library service's idea or consultation."""
+def staff_of_this_service(
+    member: int, other_staff: int = 403, no_membership: int | None = None
+) -> dict:
+    """A staff page or action on this library service's idea or consultation; staff with no
+    library service are treated as staff of another one unless told."""
     return {
         ANON: 302,
         YOUNG: 403,
         STAFF: member,
         OTHER_STAFF: other_staff,
+        NO_MEMBERSHIP: other_staff if no_membership is None else no_membership,
         REVIEWER: 403,
         ADMIN: member,
     }
@@ -85,32 +98,30 @@ def staff_of_this_service(member: int, other_staff: int = 403) -> dict:
 
 def young_people_only(young: int) -> dict:
     """A young person's own page or action: everyone else refused."""
-    return {ANON: 302, YOUNG: young, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403}
+    return none_of_these() | {YOUNG: young}
 
 
 def safeguarding_leads_only() -> dict:
     """Safeguarding concerns: only the library service's designated leads, and none is here."""
-    return {ANON: 302, YOUNG: 403, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403}
+    return none_of_these()
 
 
 # (path, {who: expected status}); 302 means sent to sign in.
 PAGES = [
-    ("/", {ANON: 200, YOUNG: 200, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200}),
-    ("/outcomes", {ANON: 200, YOUNG: 200, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200}),
-    (
-        "/my-ideas",
-        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
-    ),
-    (
-        "/consultations/{c}/propose",
-        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
-    ),
+    ("/", everyone()),
+    ("/outcomes", everyone()),
+    ("/my-ideas", young_people_only(200)),
+    ("/consultations/{c}/propose", young_people_only(200)),
     # Finding ideas: a search of public ideas is public; similar ideas serve the propose form.
     ("/consultations/{c}?q=idea&status=open&sort=newest", everyone()),
-    (
-        "/consultations/{c}/similar?title=Chess+club",
-        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
-    ),
+    ("/consultations/{c}/similar?title=Chess+club", young_people_only(200)),
+    # What is not public: a pending idea held for a child's phone number, a draft question.
+    ("/ideas/{h}", readers_of_what_is_not_public()),
+    ("/live/ideas/{h}", readers_of_what_is_not_public()),
+    ("/ideas/{h}/report", everyone(404) | {ANON: 302}),
+    ("/consultations/{d}", readers_of_what_is_not_public()),
+    ("/consultations/{d}/counts", readers_of_what_is_not_public()),
+    ("/live/consultations/{d}", readers_of_what_is_not_public()),
     # Lists: staff of another library service get them, without this service's ideas.
     ("/staff/", staff_of_this_service(200, other_staff=200)),
     ("/staff/pending", staff_of_this_service(200, other_staff=200)),
@@ -120,10 +131,7 @@ PAGES = [
     ("/staff/consultations", staff_of_this_service(200, other_staff=200)),
     ("/staff/consultations/new", staff_of_this_service(200, other_staff=200)),
     ("/staff/consultations/{c}/edit", staff_of_this_service(200)),
-    (
-        "/review/",
-        {ANON: 302, YOUNG: 403, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200},
-    ),
+    ("/review/", everyone_but_young_people()),
     ("/you-said-we-did", everyone()),
     ("/services/{v}", everyone()),
     ("/codesign/", readers_of_this_service(other_staff=200)),
@@ -177,22 +185,17 @@ PAGES = [
     ("/consultations/{c}/counts?idea={i}", everyone()),
     ("/live/ideas/{i}", everyone()),
     ("/live/services/{v}", everyone()),
-    (
-        "/live/my-ideas",
-        {ANON: 302, YOUNG: 200, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
-    ),
+    ("/live/my-ideas", young_people_only(200)),
     ("/staff/live/queue", staff_of_this_service(200, other_staff=200)),
-    (
-        "/review/live",
-        {ANON: 302, YOUNG: 403, STAFF: 200, OTHER_STAFF: 200, REVIEWER: 200, ADMIN: 200},
-    ),
+    ("/review/live", everyone_but_young_people()),
 ]
 # State changes: (path, {who: expected status}) for a POST with a valid CSRF token.
 ACTIONS = [
-    (
-        "/ideas/{i}/vote",
-        {ANON: 302, YOUNG: 303, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
-    ),
+    ("/ideas/{i}/vote", young_people_only(303)),
+    # An idea not public is not found by a young person who did not write it: nothing to
+    # vote for or report.
+    ("/ideas/{h}/vote", young_people_only(404)),
+    ("/ideas/{h}/report", everyone(404) | {ANON: 302}),
     ("/staff/ideas/{i}/decision", staff_of_this_service(400)),
     ("/staff/ideas/{i}/outcomes", staff_of_this_service(400)),
     ("/staff/ideas/{i}/words", staff_of_this_service(400)),
@@ -204,10 +207,7 @@ ACTIONS = [
     ("/staff/consultations/{c}/edit", staff_of_this_service(303)),
     ("/staff/consultations/{c}/phase", staff_of_this_service(303)),
     # A young person offers to help design an accepted idea (no JavaScript: back to the idea).
-    (
-        "/ideas/{a}/codesign",
-        {ANON: 302, YOUNG: 303, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
-    ),
+    ("/ideas/{a}/codesign", young_people_only(303)),
     # Empty forms: staff of the service are let in and told what is missing.
     # No idea named in the form: nothing to start from, whoever asks.
     ("/codesign/new", staff_of_this_service(400, other_staff=400)),
@@ -218,15 +218,16 @@ ACTIONS = [
     ("/codesign/services/{v}/partners", staff_of_this_service(400)),
     ("/codesign/volunteers/{o}/decision", staff_of_this_service(400)),
     ("/review/services/{v}/reviews", reviewers_only(400)),
-    # A draft's comment and recommendation may be saved empty, and filled in later.
-    ("/review/reviews/{r}/overall", reviewers_only(303)),
-    # An unfinished review is not signed: the reviewer is told what it still needs.
-    ("/review/reviews/{r}/sign", reviewers_only(400)),
+    # A draft is changed and signed only by the reviewer it belongs to, none of these people;
+    # admins give it to another reviewer (an empty form is told to choose one).
+    ("/review/reviews/{r}/overall", none_of_these()),
+    ("/review/reviews/{r}/sign", none_of_these()),
+    ("/review/reviews/{r}/reviewer", only_admins(400)),
+    # The shared partner directory: staff of a library service add to it (an empty form is
+    # told what is missing); staff who belong to none yet do not.
+    ("/codesign/partners", staff_of_this_service(400, other_staff=400, no_membership=403)),
     # Only the service's Quality Leader answers a signed review; none of these people is.
-    (
-        "/review/reviews/{g}/response",
-        {ANON: 302, YOUNG: 403, STAFF: 403, OTHER_STAFF: 403, REVIEWER: 403, ADMIN: 403},
-    ),
+    ("/review/reviews/{g}/response", none_of_these()),
     ("/admin/library-services", only_admins(400)),
     ("/admin/branches", only_admins(400)),
     ("/admin/users/{u}/role", only_admins(303)),
@@ -276,7 +277,7 @@ def _cases(table) -> list:
 def test_every_row_of_the_table_says_what_each_kind_of_person_gets(table):
     """No cell is left out, so no role or route goes untested."""
     for path, expected in table:
-        assert set(expected) == {ANON, OTHER_STAFF, *Role}, path
+        assert set(expected) == set(EVERYONE), path
 
 
 @pytest.fixture
@@ -324,6 +325,10 @@ def world(make, login):
     db.session.add_all([offer, session, signed, draft, concern, elsewhere])
     db.session.commit()
     join_code = create_join_code(member, label="Year 7", library_service_id=library_service.id)
+    # Not public: an idea held for the phone number it gives, and a question still a draft.
+    proposals = make.consultation(Phase.PROPOSALS_OPEN, library_service=library_service)
+    held = propose_idea(make.user(), proposals, "Call me", "My number is 07700 900123.")
+    draft_question = make.consultation(Phase.DRAFT, library_service=library_service)
     # The idea's author was told it was published.
     notice_id = db.session.query(Notice.id).filter_by(user_id=idea.author_id).scalar()
 
@@ -332,6 +337,8 @@ def world(make, login):
             login(make.staff(library_service))
         elif who == OTHER_STAFF:
             login(make.staff(make.library_service()))
+        elif who == NO_MEMBERSHIP:
+            login(make.staff())
         elif who != ANON:
             login(make.user(who))
         return {
@@ -352,6 +359,8 @@ def world(make, login):
             "j": join_code.id,
             "jc": join_code.code,
             "nt": notice_id,
+            "h": held.id,
+            "d": draft_question.id,
         }
 
     return as_

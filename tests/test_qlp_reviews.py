@@ -30,6 +30,7 @@ from app.review.services import (
     dashboard,
     qlp_outcomes,
     rate,
+    reassign_draft,
     require_service_reader,
     respond_to_review,
     save_overall,
@@ -318,13 +319,63 @@ def test_staff_cannot_rate_save_or_sign_a_review(make):
     assert not fresh(review.id).is_signed
 
 
-def test_another_reviewer_may_carry_on_with_a_draft(make):
-    """A draft is the team's: any QLP reviewer (or an admin) may edit and sign it."""
-    service = make.codesign_service()
-    review = start_review(service, reviewer(make), START, END)
-    complete(review, reviewer(make))
-    sign_review(review, make.user(Role.ADMIN))
-    assert fresh(review.id).signed_by.role == Role.ADMIN
+@pytest.mark.parametrize("who", [Role.QLP_REVIEWER, Role.ADMIN])
+def test_a_draft_is_changed_and_signed_only_by_the_reviewer_it_belongs_to(make, who):
+    """Another reviewer, or an admin, is told whose draft it is, and nothing changes."""
+    service, owner = make.codesign_service(), reviewer(make, username="first_reviewer")
+    review = start_review(service, owner, START, END)
+    complete(review, owner)
+    someone = make.user(who)
+    mine = "This draft belongs to first_reviewer: only they can change or sign it."
+    with pytest.raises(NotAllowed, match=mine):
+        rate(review, someone, "qlp.aim.a", Rating.EMBEDDED, "Mine now.")
+    with pytest.raises(NotAllowed, match=mine):
+        save_overall(review, someone, "Mine now.", Recommendation.CHANGE_COURSE)
+    with pytest.raises(NotAllowed, match=mine):
+        sign_review(review, someone)
+    review = fresh(review.id)
+    assert not review.is_signed and review.overall_comment == "Young people lead the planning."
+    assert {r.rating for r in review.ratings} == {Rating.EMERGING}
+
+
+def test_an_admin_gives_a_draft_to_another_reviewer_who_finishes_it(make):
+    """From then on only the new owner changes and signs it; the change is audited."""
+    service, first, second = make.codesign_service(), reviewer(make), reviewer(make)
+    admin = make.user(Role.ADMIN)
+    review = start_review(service, first, START, END)
+    assert reassign_draft(review, admin, second.id) == second
+    with pytest.raises(NotAllowed):
+        save_overall(fresh(review.id), first, "Still mine?", None)
+    complete(fresh(review.id), second)
+    sign_review(fresh(review.id), second)
+    review = fresh(review.id)
+    assert (review.reviewer_id, review.signed_by_id) == (second.id, second.id)
+    entry = db.session.query(AuditEntry).filter_by(action="review.reassign").one()
+    assert (entry.actor_id, entry.detail) == (admin.id, {"previous": first.id, "to": second.id})
+
+
+def test_a_draft_is_given_only_by_an_admin_to_a_reviewer_who_can_sign_in(make):
+    """Each refusal says why; the draft stays with its owner, and a signed review with nobody."""
+    service, owner = make.codesign_service(), reviewer(make, username="first_reviewer")
+    admin, other = make.user(Role.ADMIN), reviewer(make)
+    review = start_review(service, owner, START, END)
+    with pytest.raises(NotAllowed, match="Only admins can give a draft review"):
+        reassign_draft(review, other, other.id)
+    locked = reviewer(make)
+    locked.active = False
+    db.session.commit()
+    for someone in (make.staff(service.library_service), make.user(), locked):
+        with pytest.raises(RuleError, match="Please choose a QLP reviewer from the list."):
+            reassign_draft(review, admin, someone.id)
+    with pytest.raises(RuleError, match="Please choose a QLP reviewer"):
+        reassign_draft(review, admin, None)
+    with pytest.raises(RuleError, match="This draft already belongs to first_reviewer."):
+        reassign_draft(review, admin, owner.id)
+    assert fresh(review.id).reviewer_id == owner.id
+    signed = signed_review(make, make.codesign_service())
+    with pytest.raises(RuleError, match=SIGNED):
+        reassign_draft(signed, admin, other.id)
+    assert not actions(subject_type="QlpReview").count("review.reassign")
 
 
 # --- Signing -----------------------------------------------------------------------------------
@@ -426,10 +477,11 @@ def run_together(app, actions: list) -> list[str]:
     return results
 
 
-def test_two_reviewers_signing_at_once_sign_once(app, make):
-    """The signature takes effect once; the other reviewer is told someone signed just now."""
+def test_a_review_signed_twice_at_once_is_signed_once(app, make):
+    """The reviewer signs in two tabs at once: it takes effect once, and the other tab is told
+    the review is signed."""
     service = make.codesign_service()
-    first, second = reviewer(make), reviewer(make)
+    first = reviewer(make)
     review = start_review(service, first, START, END)
     complete(review, first)
     review_id = review.id
@@ -443,10 +495,10 @@ def test_two_reviewers_signing_at_once_sign_once(app, make):
 
         return prepare, sign_review
 
-    results = run_together(app, [signing(first.id), signing(second.id)])
-    assert sorted(results) == ["This review was signed just now by someone else.", "done"]
+    results = run_together(app, [signing(first.id), signing(first.id)])
+    assert sorted(results) == [SIGNED, "done"]
     review = fresh(review_id)
-    assert review.is_signed and review.signed_by_id in (first.id, second.id)
+    assert review.is_signed and review.signed_by_id == first.id
     signed = db.session.query(AuditEntry).filter_by(action="review.sign").all()
     assert [e.actor_id for e in signed] == [review.signed_by_id]
 
@@ -467,6 +519,26 @@ def test_a_change_sent_after_someone_signed_is_refused(app, make):
     with pytest.raises(RuleError, match=SIGNED):
         save_overall(stale, actor, "Late.", None)
     assert fresh(review_id).overall_comment == "Young people lead the planning."
+
+
+def test_a_change_sent_after_an_admin_gave_the_draft_away_is_refused(app, make):
+    """The reviewer still holding the draft as theirs is told whose it is now."""
+    service, first = make.codesign_service(), reviewer(make)
+    second, admin = reviewer(make, username="second_reviewer"), make.user(Role.ADMIN)
+    review = start_review(service, first, START, END)
+    review_id, first_id, second_id, admin_id = review.id, first.id, second.id, admin.id
+    stale = db.session.get(QlpReview, review_id)
+    assert stale.reviewer_id == first_id
+    giving = (
+        lambda: (db.session.get(QlpReview, review_id), db.session.get(User, admin_id)),
+        lambda review, admin: reassign_draft(review, admin, second_id),
+    )
+    assert run_together(app, [giving]) == ["done"]
+    with pytest.raises(NotAllowed, match="This draft belongs to second_reviewer"):
+        save_overall(stale, first, "Late.", None)
+    with pytest.raises(NotAllowed, match="This draft belongs to second_reviewer"):
+        sign_review(stale, first)
+    assert fresh(review_id).overall_comment == ""
 
 
 # --- The Quality Leader's answer ---------------------------------------------------------------
@@ -701,6 +773,51 @@ def test_staff_and_young_people_cannot_write_reviews(client, make, login, who):
     for path, data in posts.items():
         assert post(client, path, data).status_code == 403, path
     assert fresh(review.id).overall_comment == "" and db.session.query(QlpReview).count() == 1
+
+
+@pytest.mark.parametrize("who", [Role.QLP_REVIEWER, Role.ADMIN])
+def test_another_reviewer_reads_a_draft_but_cannot_change_or_sign_it(client, make, login, who):
+    """The page says whose draft it is and has no forms for them; each form refuses with 403."""
+    service, owner = make.codesign_service(), reviewer(make, username="first_reviewer")
+    review = start_review(service, owner, START, END)
+    rating = ratings_of(review)["qlp.aim.a"]
+    login(make.user(who))
+    html = client.get(f"/review/reviews/{review.id}").get_data(as_text=True)
+    assert "It belongs to first_reviewer: only they can change or sign it." in html
+    assert f'action="/review/reviews/{review.id}/overall"' not in html
+    assert "Sign this review" not in html
+    posts = {
+        f"/review/reviews/{review.id}/ratings/{rating.id}": rating_data(rating, "emerging", "Yes"),
+        f"/review/reviews/{review.id}/overall": {"overall-comment": "Mine."},
+        f"/review/reviews/{review.id}/sign": {},
+    }
+    for path, data in posts.items():
+        assert post(client, path, data).status_code == 403, path
+    review = fresh(review.id)
+    assert review.overall_comment == "" and ratings_of(review)["qlp.aim.a"].rating is None
+
+
+def test_an_admin_gives_a_draft_to_another_reviewer_on_its_page(client, make, login):
+    """The form offers the other reviewers; a choice left out gets a 400 and changes nothing;
+    then the draft is theirs, and the page says so."""
+    service, owner = make.codesign_service(), reviewer(make, username="first_reviewer")
+    second = reviewer(make, username="second_reviewer")
+    review = start_review(service, owner, START, END)
+    login(make.user(Role.ADMIN))
+    url = f"/review/reviews/{review.id}/reviewer"
+    page = client.get(f"/review/reviews/{review.id}").get_data(as_text=True)
+    assert f'action="{url}"' in page and ">second_reviewer</option>" in page
+    assert ">first_reviewer</option>" not in page
+    missing = post(client, url, {"reassign-reviewer": ""})
+    assert missing.status_code == 400
+    assert "Please choose a QLP reviewer from the list." in missing.get_data(as_text=True)
+    assert fresh(review.id).reviewer_id == owner.id
+    response = post(client, url, {"reassign-reviewer": str(second.id)})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/review/reviews/{review.id}#reviewer"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The draft now belongs to second_reviewer." in html
+    assert "Reviewer: second_reviewer" in html and fresh(review.id).reviewer_id == second.id
 
 
 def test_starting_a_review_through_the_form(client, make, login):

@@ -65,6 +65,7 @@ from app.models import (
 )
 from app.models.codesign import codesign_service_partners
 from app.notices.services import WORDS as NOTICE_WORDS
+from app.review import routes as review_routes
 from app.review.services import start_review
 from app.seed import DEMO_PASSWORD, load_demo_data, load_outcome_frameworks
 from tests.conftest import BACKENDS, PASSWORD, Factory, reset_postgresql
@@ -1105,6 +1106,58 @@ def notices(world):
     return all_pages(world.people[AUTHOR], "/notices")
 
 
+def _reassign_url(world: World) -> str:
+    """Where an admin gives the draft review to another reviewer."""
+    return f"/review/reviews/{world.ids['draft_review']}/reviewer"
+
+
+def _give_draft_back(world: World) -> None:
+    """The draft review belongs to the QLP reviewer again, as the world has it."""
+    run_sql(
+        world,
+        update(QlpReview)
+        .where(QlpReview.id == world.ids["draft_review"])
+        .values(reviewer_id=world.ids["users"][REVIEWER]),
+    )
+
+
+def reassign_draft(world):
+    """An admin gives the reviewer's draft to themself."""
+    html = _admin(world).post(
+        _reassign_url(world), {"reassign-reviewer": str(world.ids["users"][ADMIN])}
+    )
+    _give_draft_back(world)
+    return html
+
+
+def reassign_draft_to_its_owner(world):
+    """Reached only when another admin gave the draft to the same reviewer a moment before:
+    the form offered them."""
+    original = review_routes._reassign_form
+
+    def offering_everyone(review, **kwargs):
+        form = original(review, **kwargs)
+        owner = review.reviewer
+        if form is not None:
+            form.reviewer.choices += [SelectChoice(owner.id, owner.username)]
+        return form
+
+    with mock.patch.object(review_routes, "_reassign_form", offering_everyone):
+        return _admin(world).post(
+            _reassign_url(world), {"reassign-reviewer": str(world.ids["users"][REVIEWER])}
+        )
+
+
+def change_a_draft_given_away_meanwhile(world):
+    """Reached only when an admin gives the draft away while its page is open: the admin's
+    own change to the reviewer's draft passes the page's check and is refused by the rule."""
+    with mock.patch.object(review_routes, "owns_draft", return_value=True):
+        return _admin(world).post(
+            f"/review/reviews/{world.ids['draft_review']}/overall",
+            {"overall-comment": "Well planned."},
+        )
+
+
 ADMIN_ROUTES, ADMIN_SERVICES = "app/admin/routes.py", "app/admin/services.py"
 CODESIGN_ROUTES, CODESIGN_SERVICES = "app/codesign/routes.py", "app/codesign/services.py"
 # The request that brings each message about, with what someone wrote in its values.
@@ -1207,6 +1260,16 @@ TRIGGERS: dict[tuple[str, str, str], Callable[[World], str]] = {
     ("app/reports/routes.py", "_threshold_form", "%(service)s (now %(num)s)"): reports_queue,
     ("app/review/routes.py", "_rating_form", "%(date)s, %(place)s"): draft_review,
     ("app/review/routes.py", "_rating_form", "%(skill)s (%(name)s)"): draft_review,
+    ("app/review/routes.py", "reassign", "The draft now belongs to %(name)s."): reassign_draft,
+    ("app/review/services.py", "reassign_draft", "This draft already belongs to %(name)s."): (
+        reassign_draft_to_its_owner
+    ),
+    (
+        "app/review/services.py",
+        "_not_yours",
+        "This draft belongs to %(name)s: only they can change or sign it. An admin can give it "
+        "to another reviewer.",
+    ): change_a_draft_given_away_meanwhile,
     # What a notice says is made when it is read: the author's notices page shows each kind.
     **{key: notices for key in messages_with_values() if key[0] == "app/notices/services.py"},
 }

@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from app.access import STAFF_ROLES, acts_in, require_member, require_reader, roles_required
+from app.access import (
+    STAFF_ROLES,
+    acts_in,
+    may_add_partners,
+    require_member,
+    require_reader,
+    roles_required,
+    sees_codesigner_names,
+)
 from app.codesign import bp, services
 from app.codesign.forms import (
     AddIdeaForm,
@@ -385,7 +393,7 @@ def _service_context(service: CodesignService, **forms) -> dict:
         "service": service,
         "can_edit": can_edit,
         "open_to_ideas": service.status in services.OPEN_TO_IDEAS,
-        "volunteers": _volunteers_listing(service, None),
+        **_codesigners(service, None),
         "sessions": _sessions_listing(service, None),
         "skills": _skills_listing(service, None),
         "suggestions": [],
@@ -615,16 +623,24 @@ def unlink_outcome(link_id: int):
 # Young co-designers ----------------------------------------------------------------------
 
 
+def _codesigners(service: CodesignService, cursor: Cursor | None) -> dict:
+    """Who offered to help design the service, for those who may see names (its staff); how
+    many, by age band, for everyone else who reads it (QLP reviewers)."""
+    if sees_codesigner_names(current_user, service.library_service_id):
+        return {"volunteers": _volunteers_listing(service, cursor), "codesigner_counts": None}
+    return {"volunteers": None, "codesigner_counts": services.codesigner_counts(service)}
+
+
 @bp.get("/services/<int:service_id>/codesigners")
 def volunteers(service_id: int):
-    """Every young person who offered to help design the service's ideas, a page at a time."""
+    """Every young person who offered to help design the service's ideas, a page at a time
+    (or, for QLP reviewers, how many by age band)."""
     service = _readable_service(service_id)
-    return render_listing(
-        "codesign/volunteers.html",
-        _volunteers_listing(service, cursor_from_request()),
-        service=service,
-        can_edit=acts_in(current_user, service.library_service_id),
-    )
+    codesigners = _codesigners(service, cursor_from_request())
+    context = {"service": service, "can_edit": acts_in(current_user, service.library_service_id)}
+    if codesigners["volunteers"] is None:
+        return render("codesign/volunteers.html", **codesigners, **context)
+    return render_listing("codesign/volunteers.html", codesigners["volunteers"], **context)
 
 
 @bp.post("/volunteers/<int:volunteer_id>/decision")
@@ -725,7 +741,9 @@ def partners():
     return render_listing(
         "codesign/partners.html",
         _partners_listing(cursor_from_request()),
-        form=NewPartnerForm(prefix="partner", formdata=None) if _can_start() else None,
+        form=NewPartnerForm(prefix="partner", formdata=None)
+        if may_add_partners(current_user)
+        else None,
     )
 
 
@@ -733,6 +751,8 @@ def partners():
 @roles_required(*STAFF_ROLES)
 def create_partner():
     """Add a partner organisation to the list."""
+    if not may_add_partners(current_user):
+        abort(403)
     form = NewPartnerForm(prefix="partner")
     if form.validate():
         try:

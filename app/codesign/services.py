@@ -5,16 +5,24 @@ Staff act only in the library services they belong to (admins in all); QLP revie
 every service but change none. Every write is audited in the same transaction.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import to_user_timezone
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, distinct, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.access import STAFF_ROLES, readable_library_service_ids, refuse_unless_staff_of
+from app.access import (
+    STAFF_ROLES,
+    may_add_partners,
+    member_library_service_ids,
+    public_ideas,
+    readable_library_service_ids,
+    refuse_unless_staff_of,
+)
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
@@ -141,7 +149,11 @@ def services_page(viewer: User, cursor: Cursor | None = None) -> Page[tuple[Code
 
 
 def waiting_ideas_page(viewer: User, cursor: Cursor | None = None) -> Page[Idea]:
-    """A page of accepted ideas not yet in a service, in the library services `viewer` reads."""
+    """A page of accepted ideas not yet in a service, in the library services `viewer` reads.
+
+    Those of a consultation taken back to draft only for its staff and admins (app.access):
+    no service is built from them yet, so QLP reviewers do not read them.
+    """
     statement = (
         select(Idea)
         .join(Idea.consultation)
@@ -151,6 +163,11 @@ def waiting_ideas_page(viewer: User, cursor: Cursor | None = None) -> Page[Idea]
     scope = readable_library_service_ids(viewer)
     if scope is not None:
         statement = statement.where(Consultation.library_service_id.in_(sorted(scope)))
+    members = member_library_service_ids(viewer)
+    if members is not None:
+        statement = statement.where(
+            or_(public_ideas(), Consultation.library_service_id.in_(sorted(members)))
+        )
     return paginate(statement, [Idea.id], cursor, descending=True)
 
 
@@ -249,6 +266,41 @@ def volunteers_page(
         .options(contains_eager(CodesignVolunteer.idea), joinedload(CodesignVolunteer.user)),
         [waiting_last, CodesignVolunteer.id],
         cursor,
+    )
+
+
+@dataclass(frozen=True)
+class CodesignerCounts:
+    """How many young people help design a service, by age band, and never who they are."""
+
+    # Accepted co-designers in each age band, every band in order (0 where none).
+    by_age_band: list[tuple[str, int]]
+    co_designers: int
+    # Young people whose offer waits for staff's answer.
+    waiting: int
+
+
+def codesigner_counts(service: CodesignService) -> CodesignerCounts:
+    """The service's co-designers counted by age band, and the offers waiting (one query).
+
+    A young person who offered for two of its ideas is counted once in each count.
+    """
+    people = func.count(distinct(CodesignVolunteer.user_id))
+    rows = db.session.execute(
+        select(CodesignVolunteer.status, User.age_band, people)
+        .join(Idea, Idea.id == CodesignVolunteer.idea_id)
+        .join(User, User.id == CodesignVolunteer.user_id)
+        .where(
+            Idea.codesign_service_id == service.id,
+            CodesignVolunteer.status.in_([VolunteerStatus.OFFERED, VolunteerStatus.ACCEPTED]),
+        )
+        .group_by(CodesignVolunteer.status, User.age_band)
+    ).all()
+    accepted = {band: n for status, band, n in rows if status == VolunteerStatus.ACCEPTED}
+    return CodesignerCounts(
+        by_age_band=[(band, accepted.get(band, 0)) for band in AGE_BANDS],
+        co_designers=sum(accepted.values()),
+        waiting=sum(n for status, _band, n in rows if status == VolunteerStatus.OFFERED),
     )
 
 
@@ -749,8 +801,8 @@ def create_partner(
     """
     if service is not None:
         refuse_unless_staff_of(actor, service.library_service_id)
-    elif actor.role not in STAFF_ROLES:
-        raise RuleError(_l("Only library staff can do that."))
+    elif not may_add_partners(actor):
+        raise RuleError(_l("Only staff of a library service can add partners."))
     name = " ".join(name.split())
     if not name or len(name) > PARTNER_NAME_MAX:
         raise RuleError(_l("Please give the partner a name of up to 120 characters."))

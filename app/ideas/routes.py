@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.access import YOUNG_PERSON_ROLES, roles_required
+from app.access import YOUNG_PERSON_ROLES, may_read_consultation, may_read_idea, roles_required
 from app.extensions import db
 from app.i18n import _
 from app.ideas import bp, finding, services
@@ -45,15 +45,10 @@ from app.rules import RuleError
 from app.web import after_post, is_htmx, local_path, render, render_listing
 
 
-def _viewer_is_staff() -> bool:
-    """Staff, reviewers and admins see ideas and consultations that are not public."""
-    return current_user.is_authenticated and current_user.role != Role.YOUNG_PERSON
-
-
 def _get_consultation(consultation_id: int) -> Consultation:
-    """The consultation, or 404 if it does not exist or is a draft the viewer may not see."""
+    """The consultation, or 404 if it does not exist or is a draft the viewer may not read."""
     consultation = db.session.get(Consultation, consultation_id)
-    if consultation is None or not (consultation.is_public or _viewer_is_staff()):
+    if consultation is None or not may_read_consultation(current_user, consultation):
         abort(404)
     return consultation
 
@@ -61,24 +56,32 @@ def _get_consultation(consultation_id: int) -> Consultation:
 def _get_idea(
     idea_id: int, *options, to_its_voters: bool = False, follow_merge: bool = False
 ) -> Idea:
-    """The idea and its consultation, or 404 unless it is public, the viewer's own, or staff's.
+    """The idea and its consultation, or 404 unless the viewer may read it (app.access).
 
     `options` load more with it in the same go (its author, history or outcome links).
     `to_its_voters` lets someone who voted for it reach it too (to take the vote back).
-    `follow_merge` sends others on to the idea a merged one joined, so old links still work.
+    `follow_merge` sends others on to the idea a merged one joined, so old links still work,
+    where they may read that one; else the old link is not found, like any other.
     """
-    idea = db.session.execute(
-        select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.consultation), *options)
-    ).scalar_one_or_none()
+    idea = _load_idea(idea_id, *options)
     if idea is None:
         abort(404)
-    own = current_user.is_authenticated and idea.author_id == current_user.id
-    shown = idea.is_public or own or _viewer_is_staff()
-    if not shown and follow_merge and idea.merged_into_id is not None:
-        abort(redirect(url_for("ideas.idea", idea_id=idea.merged_into_id)))
-    if not (shown or (to_its_voters and services.has_voted(current_user, idea))):
+    if may_read_idea(current_user, idea):
+        return idea
+    if follow_merge and idea.merged_into_id is not None:
+        joined = _load_idea(idea.merged_into_id)
+        if may_read_idea(current_user, joined):
+            abort(redirect(url_for("ideas.idea", idea_id=joined.id)))
+    if not (to_its_voters and services.has_voted(current_user, idea)):
         abort(404)
     return idea
+
+
+def _load_idea(idea_id: int, *options) -> Idea | None:
+    """The idea with its consultation, and whatever `options` load with it in the same go."""
+    return db.session.execute(
+        select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.consultation), *options)
+    ).scalar_one_or_none()
 
 
 @bp.route("/")
@@ -439,7 +442,8 @@ def outcomes():
     data, and it is read in three queries. Young people read each in plain words, with the full
     wording a link away; staff and QLP teams see the full wording and codes first.
     """
-    wording = request.args.get("wording", "full" if _viewer_is_staff() else "plain")
+    reads_codes = current_user.is_authenticated and current_user.role != Role.YOUNG_PERSON
+    wording = request.args.get("wording", "full" if reads_codes else "plain")
     return render("ideas/outcomes.html", frameworks=all_frameworks(), full=wording == "full")
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.access import acts_in
+from app.access import acts_in, public_ideas
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
@@ -713,7 +713,7 @@ def public_ideas_of(service_ids: list[int]) -> dict[int, list[Idea]]:
     ideas: dict[int, list[Idea]] = {}
     for idea in db.session.execute(
         select(Idea)
-        .where(Idea.codesign_service_id.in_(service_ids), Idea.status.in_(PUBLIC_STATUSES))
+        .where(Idea.codesign_service_id.in_(service_ids), public_ideas())
         .order_by(Idea.vote_count.desc(), Idea.id)
     ).scalars():
         ideas.setdefault(idea.codesign_service_id, []).append(idea)

@@ -4,13 +4,15 @@ Staff see and act only in the library services they belong to: each route that l
 outcome link or consultation answers 403 to anyone else (admins act everywhere).
 """
 
+from dataclasses import replace
+
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from app.access import member_library_service_ids, require_member
+from app.access import may_read_idea, member_library_service_ids, require_member
 from app.extensions import db
 from app.fields import library_service_choices
 from app.i18n import _, _l, ngettext
@@ -414,8 +416,14 @@ def set_phase(consultation_id: int):
 
 @bp.app_template_global()
 def merge_credit(idea: Idea) -> merging.MergeCredit:
-    """Who else suggested an idea, or what a merged idea joined: its pages show it."""
-    return merging.merge_credit(idea)
+    """Who else suggested an idea, or what a merged idea joined: its pages show it.
+
+    The idea joined is named only to those who may read it (it may be hidden since).
+    """
+    credit = merging.merge_credit(idea)
+    if credit.joined is not None and not may_read_idea(current_user, credit.joined):
+        return replace(credit, joined=None)
+    return credit
 
 
 def _idea_asked_for(name: str) -> Idea | None:

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.access import may_read_idea
 from app.extensions import db
 from app.i18n import _l
 from app.labels import STATUS_LABELS
@@ -42,6 +43,8 @@ ANSWERS = frozenset({S.ACCEPTED, S.NOT_TAKEN_FORWARD, S.REJECTED})
 TOLD_TO_VOTERS = frozenset({S.ACCEPTED, S.NOT_TAKEN_FORWARD, S.DELIVERED})
 # The header counts unread notices up to here; beyond 99 it shows "99+".
 UNREAD_CAP = 100
+# A notice is shown with its idea, whose consultation decides who may read it (app.access).
+_WITH_IDEA = joinedload(Notice.idea).joinedload(Idea.consultation)
 
 # What each notice says, by its kind and the status its idea moved to. Short words and
 # short sentences: the youngest readers are eight.
@@ -180,10 +183,9 @@ class ShownNotice:
     shows_idea: bool
 
 
-def _may_see(notice: Notice) -> bool:
-    """The reader may see the notice's idea: their own, or one on show to everyone."""
-    idea = notice.idea
-    return idea is not None and (idea.author_id == notice.user_id or idea.is_public)
+def _may_see(notice: Notice, reader: User) -> bool:
+    """The reader may read the notice's idea (app.access): their own, or one on show to all."""
+    return notice.idea is not None and may_read_idea(reader, notice.idea)
 
 
 def _words(notice: Notice) -> str:
@@ -201,9 +203,10 @@ def _words(notice: Notice) -> str:
     return str(words % {"title": idea.title, "status": STATUS_LABELS.get(notice.status, "")})
 
 
-def shown(notice: Notice) -> ShownNotice:
-    """The notice with its words, made now for the reader; load its idea with it."""
-    if _may_see(notice):
+def shown(notice: Notice, reader: User) -> ShownNotice:
+    """The notice with its words, made now for its reader; load its idea and consultation
+    with it."""
+    if _may_see(notice, reader):
         return ShownNotice(notice, _words(notice), True)
     if notice.kind == K.HELP_ACCEPTED and notice.idea is None:
         return ShownNotice(notice, str(HELP_ACCEPTED_SERVICE), False)
@@ -213,12 +216,12 @@ def shown(notice: Notice) -> ShownNotice:
 def notices_page(user: User, cursor: Cursor | None = None) -> Page[ShownNotice]:
     """A page of `user`'s notices, newest first, each with its idea (one query)."""
     page = paginate(
-        select(Notice).where(Notice.user_id == user.id).options(joinedload(Notice.idea)),
+        select(Notice).where(Notice.user_id == user.id).options(_WITH_IDEA),
         [Notice.id],
         cursor,
         descending=True,
     )
-    return page.map(shown)
+    return page.map(lambda notice: shown(notice, user))
 
 
 def unread_count(user: User) -> int:
@@ -235,16 +238,14 @@ def unread_count(user: User) -> int:
 def mark_read(user: User, notice_id: int) -> ShownNotice | None:
     """Mark one of `user`'s notices read; None if they have no such notice."""
     notice = db.session.execute(
-        select(Notice)
-        .where(Notice.id == notice_id, Notice.user_id == user.id)
-        .options(joinedload(Notice.idea))
+        select(Notice).where(Notice.id == notice_id, Notice.user_id == user.id).options(_WITH_IDEA)
     ).scalar_one_or_none()
     if notice is None:
         return None
     if notice.read_at is None:
         notice.read_at = utcnow()
         db.session.commit()
-    return shown(notice)
+    return shown(notice, user)
 
 
 def mark_all_read(user: User) -> int:

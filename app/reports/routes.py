@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from app.access import STAFF_ROLES, require_member, roles_required
+from app.access import STAFF_ROLES, idea_is_public, require_member, roles_required
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import Consultation, Idea, Role
@@ -54,7 +54,7 @@ def _staff_idea(idea_id: int) -> Idea:
 def report(idea_id: int):
     """Tell library staff what is wrong with a public idea; nobody else learns who did."""
     idea = _get_idea(idea_id)
-    if not idea.is_public:  # nothing anyone else can see, so nothing to report
+    if not idea_is_public(idea):  # nothing anyone else can see, so nothing to report
         abort(404)
     refusal = services.refusal(current_user, idea)
     form = ReportForm()

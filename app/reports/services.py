@@ -13,7 +13,7 @@ from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.access import member_library_service_ids, refuse_unless_staff_of
+from app.access import idea_is_public, member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
@@ -58,7 +58,7 @@ def refusal(reporter: User, idea: Idea) -> str | None:
     """Why this person may not report this idea, in words; None if they may."""
     if idea.author_id == reporter.id:
         return _l("This is your own idea, so you cannot report it. You can withdraw it instead.")
-    if not idea.is_public:
+    if not idea_is_public(idea):
         return _l("This idea is not shown to others now, so there is nothing to report.")
     return None
 

@@ -109,6 +109,17 @@ class OverallForm(Form):
     submit = SubmitField(_l("Save comment and recommendation"))
 
 
+class ReassignForm(Form):
+    """An admin gives a draft review to another reviewer."""
+
+    reviewer = SelectField(
+        _l("Give this draft to"),
+        coerce=id_or_none,
+        validators=[DataRequired(_l("Please choose a QLP reviewer from the list."))],
+    )
+    submit = SubmitField(_l("Give the draft to them"))
+
+
 class ResponseForm(Form):
     """The Quality Leader's answer to a signed review."""
 

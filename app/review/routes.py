@@ -5,7 +5,14 @@ from flask_babel import format_date
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.access import REVIEWER_ROLES, readable_library_service_ids, require_reader, roles_required
+from app.access import (
+    ADMIN_ROLES,
+    REVIEWER_ROLES,
+    owns_draft,
+    readable_library_service_ids,
+    require_reader,
+    roles_required,
+)
 from app.i18n import _
 from app.labels import RATING_LABELS
 from app.live import events as live
@@ -17,6 +24,7 @@ from app.review.forms import (
     DashboardFilterForm,
     OverallForm,
     RatingForm,
+    ReassignForm,
     ResponseForm,
     StartReviewForm,
 )
@@ -238,8 +246,38 @@ def _item(rating: QlpRating) -> str:
 
 
 def _editable(review: QlpReview) -> bool:
-    """True if the signed-in person may change this review now."""
-    return not review.is_signed and services.may_review(current_user)
+    """True if the signed-in person may change this review now: the draft is theirs."""
+    return owns_draft(current_user, review)
+
+
+def _draft_of_viewer(review_id: int) -> QlpReview:
+    """The review, if the signed-in person may read it; 403 if it is a draft of someone else's.
+
+    A signed review is refused by the action itself, with the page saying it is signed.
+    """
+    review = _review(review_id)
+    if not review.is_signed and not owns_draft(current_user, review):
+        abort(403)
+    return review
+
+
+def _reassign_form(review: QlpReview, formdata: bool = False) -> ReassignForm | None:
+    """For admins, the form giving a draft to another reviewer (who is offered); else None."""
+    if review.is_signed or current_user.role not in ADMIN_ROLES:
+        return None
+    if formdata:
+        form = ReassignForm(prefix="reassign")
+    else:
+        form = ReassignForm(prefix="reassign", formdata=None)
+    form.reviewer.choices = [
+        SelectChoice("", _("Choose a QLP reviewer")),
+        *[
+            SelectChoice(user.id, user.username)
+            for user in services.reviewers()
+            if user.id != review.reviewer_id
+        ],
+    ]
+    return form
 
 
 def _review_context(
@@ -248,6 +286,7 @@ def _review_context(
     rating_form: tuple[QlpRating, RatingForm] | None = None,
     overall_form: OverallForm | None = None,
     response_form: ResponseForm | None = None,
+    reassign_form: ReassignForm | None = None,
     errors: list | None = None,
 ) -> dict:
     """What the review page and its partials show; a form sent with mistakes is kept as sent."""
@@ -283,6 +322,7 @@ def _review_context(
         "response_form": (response_form or ResponseForm(prefix="response", formdata=None))
         if answering
         else None,
+        "reassign_form": reassign_form or _reassign_form(review),
     }
 
 
@@ -329,7 +369,7 @@ def _find_rating(review: QlpReview, rating_id: int) -> QlpRating:
 @roles_required(*REVIEWER_ROLES)
 def rate(review_id: int, rating_id: int):
     """Save one rating of a draft review, with its evidence and what it points at."""
-    review = _review(review_id)
+    review = _draft_of_viewer(review_id)
     rating = _find_rating(review, rating_id)
     if review.is_signed:
         return _refused_signed(review)
@@ -372,7 +412,7 @@ def rate(review_id: int, rating_id: int):
 @roles_required(*REVIEWER_ROLES)
 def save_overall(review_id: int):
     """Save a draft review's overall comment and recommendation."""
-    review = _review(review_id)
+    review = _draft_of_viewer(review_id)
     if review.is_signed:
         return _refused_signed(review)
     form = OverallForm(prefix="overall")
@@ -403,13 +443,32 @@ def save_overall(review_id: int):
 @roles_required(*REVIEWER_ROLES)
 def sign(review_id: int):
     """Sign a complete draft review; it is read-only from then on."""
-    review = _review(review_id)
+    review = _draft_of_viewer(review_id)
     try:
         services.sign_review(review, current_user)
     except RuleError as error:
         return _review_page(_review(review_id), errors=[error.message])
     flash(_("Review signed. It can no longer be changed."))
     return after_post(url_for("review.review", review_id=review_id))
+
+
+@bp.post("/reviews/<int:review_id>/reviewer")
+@roles_required(*ADMIN_ROLES)
+def reassign(review_id: int):
+    """Give a draft review to another reviewer: from then on only they change and sign it."""
+    review = _review(review_id)
+    if review.is_signed:
+        return _refused_signed(review)
+    form = _reassign_form(review, formdata=True)
+    if form.validate():
+        try:
+            reviewer = services.reassign_draft(review, current_user, form.reviewer.data)
+        except RuleError as error:
+            (form[error.field].errors if error.field else form.form_errors).append(error.message)
+        else:
+            flash(_("The draft now belongs to %(name)s.", name=reviewer.username))
+            return after_post(url_for("review.review", review_id=review_id, _anchor="reviewer"))
+    return _review_page(review, reassign_form=form)
 
 
 @bp.post("/reviews/<int:review_id>/response")

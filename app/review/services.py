@@ -14,12 +14,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.access import REVIEWER_ROLES, member_library_service_ids, reads_in
+from app.access import (
+    ADMIN_ROLES,
+    REVIEWER_ROLES,
+    member_library_service_ids,
+    owns_draft,
+    public_ideas,
+    reads_in,
+)
 from app.audit import record
 from app.extensions import db
 from app.i18n import _, _l
 from app.models import (
-    PUBLIC_STATUSES,
     CodesignService,
     CodesignSession,
     Idea,
@@ -101,7 +107,7 @@ def _public_links():
         select()
         .select_from(OutcomeLink)
         .join(Idea, Idea.id == OutcomeLink.idea_id)
-        .where(Idea.status.in_(PUBLIC_STATUSES))
+        .where(public_ideas())
     )
 
 
@@ -159,7 +165,7 @@ def ideas_for_outcome(outcome: Outcome, cursor: Cursor | None = None) -> Page[Id
     return paginate(
         select(Idea)
         .join(OutcomeLink, OutcomeLink.idea_id == Idea.id)
-        .where(OutcomeLink.outcome_id == outcome.id, Idea.status.in_(PUBLIC_STATUSES))
+        .where(OutcomeLink.outcome_id == outcome.id, public_ideas())
         .options(joinedload(Idea.consultation)),
         [Idea.vote_count, Idea.id],
         cursor,
@@ -169,7 +175,7 @@ def ideas_for_outcome(outcome: Outcome, cursor: Cursor | None = None) -> Page[Id
 
 def _unlinked():
     """Public ideas no one has linked to an outcome yet."""
-    return select(Idea).where(Idea.status.in_(PUBLIC_STATUSES), ~Idea.outcome_links.any())
+    return select(Idea).where(public_ideas(), ~Idea.outcome_links.any())
 
 
 def unlinked_ideas(cursor: Cursor | None = None) -> Page[Idea]:
@@ -243,23 +249,56 @@ def require_service_reader(actor: User, service: CodesignService) -> None:
         raise NotAllowed(_l("Only staff of this library service and QLP reviewers can see that."))
 
 
-def _require_draft(review: QlpReview) -> None:
-    """Refuse any change to a signed review, including one signed since it was read.
+def _not_yours(review: QlpReview) -> NotAllowed:
+    """The refusal for anyone changing or signing a draft that belongs to someone else."""
+    return NotAllowed(
+        _l(
+            "This draft belongs to %(name)s: only they can change or sign it. An admin can "
+            "give it to another reviewer.",
+            name=review.reviewer.username,
+        )
+    )
 
-    The conditional update also locks the review's row until the change is committed, so a
-    signature sent at the same moment waits for it, and a change after a signature is refused.
-    """
+
+def _require_owner(review: QlpReview, actor: User) -> None:
+    """Refuse a change to a signed review, or to a draft that belongs to someone else."""
+    _require_reviewer(actor)
     if review.is_signed:
         raise RuleError(SIGNED_MESSAGE)
+    if not owns_draft(actor, review):
+        raise _not_yours(review)
+
+
+def _refuse_as_it_is_now(review: QlpReview) -> None:
+    """After a conditional change found the review moved on: say how, from the database."""
+    db.session.rollback()
+    db.session.refresh(review)
+    if review.is_signed:
+        raise RuleError(SIGNED_MESSAGE)
+    raise _not_yours(review)
+
+
+def _require_draft(review: QlpReview, actor: User) -> None:
+    """Refuse any change to a signed review, or to a draft that is not `actor`'s, including
+    one signed or given to someone else since it was read.
+
+    The conditional update also locks the review's row until the change is committed, so a
+    signature or a reassignment sent at the same moment waits for it, and a change after
+    either is refused.
+    """
+    _require_owner(review, actor)
     table = QlpReview.__table__
     touched = db.session.execute(
         table.update()
-        .where(table.c.id == review.id, table.c.signed_at.is_(None))
+        .where(
+            table.c.id == review.id,
+            table.c.signed_at.is_(None),
+            table.c.reviewer_id == actor.id,
+        )
         .values(overall_comment=table.c.overall_comment)
     ).rowcount
     if touched != 1:
-        db.session.rollback()
-        raise RuleError(SIGNED_MESSAGE)
+        _refuse_as_it_is_now(review)
 
 
 def is_quality_leader(actor: User, service: CodesignService) -> bool:
@@ -563,9 +602,7 @@ def rate(
 
     Evidence text is required above "not yet"; sessions and staff skills must be the service's.
     """
-    _require_reviewer(actor)
-    if review.is_signed:
-        raise RuleError(SIGNED_MESSAGE)
+    _require_owner(review, actor)
     try:
         rating = Rating(rating)
     except ValueError:
@@ -587,7 +624,7 @@ def rate(
     skills = _rows_of_service(
         StaffSkill, list(skill_ids), review.service_id, _l("Please choose skills of this service.")
     )
-    _require_draft(review)
+    _require_draft(review, actor)
     target.rating = rating
     target.evidence = evidence
     target.sessions = sessions
@@ -609,9 +646,7 @@ def save_overall(
     review: QlpReview, actor: User, comment: str, recommendation: Recommendation | str | None
 ) -> None:
     """Save a draft review's overall comment and recommendation (either may still be empty)."""
-    _require_reviewer(actor)
-    if review.is_signed:
-        raise RuleError(SIGNED_MESSAGE)
+    _require_owner(review, actor)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise RuleError(_l("Please keep the overall comment under 4000 characters."))
@@ -622,7 +657,7 @@ def save_overall(
             recommendation = Recommendation(recommendation)
         except ValueError:
             raise RuleError(_l("Please choose a recommendation from the list.")) from None
-    _require_draft(review)
+    _require_draft(review, actor)
     review.overall_comment = comment
     review.recommendation = recommendation
     record(
@@ -655,12 +690,11 @@ def missing_for_signing(review: QlpReview, outcomes: list[Outcome] | None = None
 def sign_review(review: QlpReview, actor: User) -> None:
     """Sign a complete draft review; from then on it is read-only.
 
-    Race-safe: the signature is one conditional update, so when two reviewers sign at once it
-    takes effect once and the other is told.
+    Only the reviewer the draft belongs to signs it. Race-safe: the signature is one
+    conditional update, so when it is sent twice at once (two tabs), or as an admin gives the
+    draft to someone else, it takes effect at most once and the other is told.
     """
-    _require_reviewer(actor)
-    if review.is_signed:
-        raise RuleError(SIGNED_MESSAGE)
+    _require_owner(review, actor)
     missing = missing_for_signing(review)
     if missing:
         raise RuleError(
@@ -670,12 +704,15 @@ def sign_review(review: QlpReview, actor: User) -> None:
     signed_at = utcnow()
     signed = db.session.execute(
         table.update()
-        .where(table.c.id == review.id, table.c.signed_at.is_(None))
+        .where(
+            table.c.id == review.id,
+            table.c.signed_at.is_(None),
+            table.c.reviewer_id == actor.id,
+        )
         .values(signed_at=signed_at, signed_by_id=actor.id)
     ).rowcount
     if signed != 1:
-        db.session.rollback()
-        raise RuleError(_l("This review was signed just now by someone else."))
+        _refuse_as_it_is_now(review)
     # Sessions keep objects loaded after a commit: show the signature on the one held here.
     set_committed_value(review, "signed_at", signed_at)
     set_committed_value(review, "signed_by_id", actor.id)
@@ -689,6 +726,53 @@ def sign_review(review: QlpReview, actor: User) -> None:
         ratings={r.outcome.code: r.rating.value for r in review.ratings},
     )
     db.session.commit()
+
+
+def reviewers() -> list[User]:
+    """Everyone a draft review may be given to: QLP reviewers and admins who can sign in, by
+    pseudonym (not paged: a choice list offers everyone, and there are a few dozen)."""
+    return list(
+        db.session.execute(
+            select(User)
+            .where(User.role.in_(REVIEWER_ROLES), User.active.is_(True))
+            .order_by(User.username)
+        ).scalars()
+    )
+
+
+def reassign_draft(review: QlpReview, actor: User, reviewer_id: int | None) -> User:
+    """An admin gives a draft review to another reviewer, who alone may change and sign it from
+    then on (the one it was taken from, for instance, has left). Returns the new owner.
+
+    One conditional update: a draft signed at the same moment stays with whoever signed it.
+    """
+    if actor.role not in ADMIN_ROLES:
+        raise NotAllowed(_l("Only admins can give a draft review to another reviewer."))
+    if review.is_signed:
+        raise RuleError(SIGNED_MESSAGE)
+    reviewer = db.session.get(User, reviewer_id) if reviewer_id is not None else None
+    if reviewer is None or reviewer.role not in REVIEWER_ROLES or not reviewer.active:
+        raise RuleError(_l("Please choose a QLP reviewer from the list."), field="reviewer")
+    previous = review.reviewer
+    if reviewer.id == previous.id:
+        raise RuleError(
+            _l("This draft already belongs to %(name)s.", name=reviewer.username),
+            field="reviewer",
+        )
+    table = QlpReview.__table__
+    moved = db.session.execute(
+        table.update()
+        .where(table.c.id == review.id, table.c.signed_at.is_(None))
+        .values(reviewer_id=reviewer.id)
+    ).rowcount
+    if moved != 1:
+        db.session.rollback()
+        raise RuleError(SIGNED_MESSAGE)
+    set_committed_value(review, "reviewer_id", reviewer.id)
+    set_committed_value(review, "reviewer", reviewer)
+    record(actor, "review.reassign", review, previous=previous.id, to=reviewer.id)
+    db.session.commit()
+    return reviewer
 
 
 def respond_to_review(review: QlpReview, actor: User, text: str) -> QlpReviewResponse:

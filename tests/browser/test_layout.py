@@ -91,6 +91,7 @@ PAGES = {
         "/review/reviews/1",
         "/codesign/",
         "/codesign/services/1",
+        "/codesign/services/1/codesigners",
     ],
     "admin": [
         "/admin/",
