@@ -14,9 +14,9 @@ from app.models import compared_by_autogenerate
 # SQLite cannot reflect an index on an expression (lower(username)); PostgreSQL compares it.
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-def test_migration_on_empty_database_matches_the_models(database_uri):
+def test_migration_on_empty_database_matches_the_models(empty_database_uri):
     """Upgrading an empty database leaves nothing for autogenerate to add or change."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_uri, "SECRET_KEY": "test"})
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:

@@ -426,6 +426,7 @@ def run_together(app, actions: list) -> list[str]:
     return results
 
 
+@pytest.mark.committing
 def test_two_reviewers_signing_at_once_sign_once(app, make):
     """The signature takes effect once; the other reviewer is told someone signed just now."""
     service = make.codesign_service()
@@ -451,6 +452,7 @@ def test_two_reviewers_signing_at_once_sign_once(app, make):
     assert [e.actor_id for e in signed] == [review.signed_by_id]
 
 
+@pytest.mark.committing
 def test_a_change_sent_after_someone_signed_is_refused(app, make):
     """A reviewer still holding the unsigned review cannot change it once another signed it."""
     service, actor = make.codesign_service(), reviewer(make)
@@ -495,6 +497,7 @@ def test_the_quality_leader_answers_a_signed_review_once(make):
     assert actions()[-1] == "review.respond"
 
 
+@pytest.mark.committing
 def test_two_answers_sent_at_once_are_stored_once(app, make):
     """The unique answer per review: the second is refused politely, not with an error."""
     service = make.codesign_service()

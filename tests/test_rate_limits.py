@@ -221,6 +221,7 @@ def fail_in_turns(clients, times: int) -> list[int]:
     ]
 
 
+@pytest.mark.committing
 @needs_redis
 @pytest.mark.parametrize(
     "app_settings",
@@ -247,6 +248,7 @@ def test_with_redis_the_counts_are_shared_by_every_worker(app, client, second_wo
             store.delete(key)
 
 
+@pytest.mark.committing
 def test_without_redis_each_worker_counts_alone(app, client, second_worker):
     """In memory, each process keeps its own counts (why production sets REDIS_URL)."""
     figure = allowed(app, "RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT")
