@@ -4,12 +4,12 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from app.config import Config
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
+from app.i18n import _l
 from app.limits import init_limits
 from app.models.types import ROW_ID_MAX
 

@@ -5,11 +5,11 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, make_response, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_url
 from sqlalchemy import select
 
 from app.extensions import db, login_manager
+from app.i18n import _l
 from app.models import Role, StaffMembership
 from app.rules import RuleError
 from app.web import is_htmx, local_path

@@ -1,12 +1,11 @@
 """Error pages: a clear message in the site's layout, never a stack trace."""
 
 from flask import Flask, render_template
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.i18n import _l, ngettext
 from app.limits import retry_after
 from app.web import render
 

@@ -2,9 +2,7 @@
 
 from datetime import UTC
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext, to_user_timezone, to_utc
+from flask_babel import to_user_timezone, to_utc
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.i18n import DummyTranslations
 
+from app.i18n import _, _l, ngettext
 from app.models import LibraryService
 
 # What browsers send from <input type="datetime-local">, with or without seconds.

@@ -1,7 +1,6 @@
 """The words people see for statuses, phases and roles, all translatable."""
 
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import _l
 from app.models import (
     BeneficiaryGroup,
     IdeaStatus,

@@ -1,7 +1,6 @@
 """A short line in plain words for each outcome, for young people; staff see the full wording."""
 
-from flask_babel import lazy_gettext as _l
-
+from app.i18n import _l
 from app.models import Outcome
 
 # Outcome code -> the line young people read. Every outcome in app/outcome_frameworks.py has one

@@ -6,9 +6,10 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
+
+from app.i18n import _l
 
 
 @lru_cache(maxsize=4)

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+
+from app.i18n import _l
 
 # What a young person's words must not carry; the order breaks ties when matches overlap.
 KINDS = ("email", "phone", "postcode", "street_address", "social_handle", "school")

@@ -1,11 +1,11 @@
 """Forms for changing my name and password and deleting my account."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.forms import pseudonym_field
 from app.fields import Form
+from app.i18n import _l
 
 
 class NameForm(Form):

@@ -1,12 +1,12 @@
 """Routes for My account: download my data, change my name or password, delete my account."""
 
 from flask import flash, make_response, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.account import bp, services
 from app.account.forms import DeleteForm, NameForm, PasswordForm
 from app.auth.sessions import end_this_sign_in
+from app.i18n import _
 from app.models import utcnow
 from app.rules import RuleError
 from app.web import render

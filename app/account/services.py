@@ -8,13 +8,13 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.services import check_new_password, check_username_shape, find_user
 from app.auth.sessions import end_sign_ins
 from app.extensions import db
+from app.i18n import _l
 from app.models import (
     PUBLIC_STATUSES,
     AuditEntry,

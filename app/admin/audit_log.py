@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from sqlalchemy import Select, String, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
+from app.i18n import _
 from app.models import AuditEntry, User
 from app.pagination import Cursor, Page, paginate
 

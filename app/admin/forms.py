@@ -1,6 +1,5 @@
 """Forms admins fill in."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.admin.services import NAME_MAX, SEARCH_MAX
 from app.fields import Form, id_or_none
+from app.i18n import _l
 from app.labels import ROLE_LABELS
 from app.models import Role
 

@@ -1,7 +1,6 @@
 """Routes for admins."""
 
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -15,6 +14,7 @@ from app.admin.forms import (
 )
 from app.extensions import db
 from app.fields import library_service_choices
+from app.i18n import _
 from app.models import LibraryService, Role, StaffMembership, User
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError

@@ -3,7 +3,6 @@ library services each member of staff belongs to."""
 
 from collections import defaultdict
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.audit import record
 from app.auth.sessions import end_sign_ins
 from app.extensions import db
+from app.i18n import _l
 from app.models import Branch, LibraryService, Role, StaffMembership, User
 from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError

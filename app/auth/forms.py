@@ -1,10 +1,10 @@
 """Forms for joining and signing in."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from app.fields import Form
+from app.i18n import _l
 from app.models import AGE_BANDS
 
 

@@ -1,8 +1,6 @@
 """Routes for joining, signing in and signing out, and the devices a person is signed in on."""
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.access import roles_required
@@ -10,6 +8,7 @@ from app.auth import bp, sessions
 from app.auth.forms import JoinForm, SignInForm
 from app.auth.services import authenticate, create_account
 from app.extensions import login_manager
+from app.i18n import _, ngettext
 from app.joincodes.services import tidy_code
 from app.models import Role, User
 from app.pagination import Cursor, Listing, cursor_from_request

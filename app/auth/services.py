@@ -2,11 +2,11 @@
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.i18n import _l
 from app.models import AGE_BANDS, Role, User
 from app.passwords import check_no_account, check_password, hash_password, weak_password_reason
 from app.rules import RuleError

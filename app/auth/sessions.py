@@ -19,11 +19,11 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import delete, select
 
 from app.extensions import db
+from app.i18n import _l
 from app.live import events as live
 from app.models import SignIn, User, utcnow
 from app.pagination import Cursor, Page, paginate

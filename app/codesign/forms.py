@@ -1,6 +1,5 @@
 """Forms staff fill in about co-designed services."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -33,6 +32,7 @@ from app.codesign.services import (
     SUMMARY_MAX,
 )
 from app.fields import Form, id_or_none
+from app.i18n import _l
 from app.ideas.services import MESSAGE_MAX
 from app.labels import BENEFICIARY_LABELS, PARTNER_KIND_LABELS
 from app.models import AGE_BANDS

@@ -7,8 +7,6 @@ of the service's library service (`require_member`).
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -30,6 +28,7 @@ from app.codesign.forms import (
     attendance_field_name,
 )
 from app.extensions import db
+from app.i18n import _, _l
 from app.labels import SERVICE_STATUS_LABELS
 from app.models import (
     CodesignService,

@@ -8,7 +8,6 @@ every service but change none. Every write is audited in the same transaction.
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.access import STAFF_ROLES, readable_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
+from app.i18n import _l
 from app.ideas.services import MESSAGE_MAX, advance_idea
 from app.models import (
     AGE_BANDS,

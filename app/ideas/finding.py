@@ -13,7 +13,6 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from flask import current_app, session
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased, joinedload
 
 from app.extensions import db
+from app.i18n import _l
 from app.models import (
     PUBLIC_STATUSES,
     Consultation,

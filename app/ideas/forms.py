@@ -1,10 +1,10 @@
 """Forms young people fill in."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.fields import Form
+from app.i18n import _l
 from app.ideas.finding import SEARCH_MAX, SORTS, STATUS_FILTERS, Filters
 from app.ideas.services import DESCRIPTION_MAX, TITLE_MAX
 

@@ -10,13 +10,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.access import YOUNG_PERSON_ROLES, roles_required
 from app.extensions import db
+from app.i18n import _
 from app.ideas import bp, finding, services
 from app.ideas.forms import (
     CodesignCreditForm,

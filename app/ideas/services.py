@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -11,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.access import acts_in
 from app.audit import record
 from app.extensions import db
+from app.i18n import _l
 from app.live import events as live
 from app.models import (
     PUBLIC_STATUSES,

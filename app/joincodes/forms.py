@@ -1,10 +1,10 @@
 """Forms for making and ending join codes, and for typing a code in."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.fields import Form, id_or_none
+from app.i18n import _l
 from app.joincodes.services import (
     EXPIRY_CHOICES,
     EXPIRY_DEFAULT,

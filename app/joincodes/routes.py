@@ -5,8 +5,6 @@ get 403 for any other code. The page a code leads to, /join/<code>, is public.
 """
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -14,6 +12,7 @@ from app.access import STAFF_ROLES, require_member, roles_required
 from app.auth import sessions
 from app.auth.forms import JoinForm
 from app.fields import library_service_choices
+from app.i18n import _, _l
 from app.joincodes import bp, services
 from app.joincodes.forms import CodeLookupForm, EndJoinCodeForm, JoinCodeForm
 from app.joincodes.services import CodeNotWorking, CodeState

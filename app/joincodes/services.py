@@ -12,7 +12,6 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
 import segno
-from flask_babel import lazy_gettext as _l
 from flask_babel import to_user_timezone, to_utc
 from markupsafe import Markup, escape
 from sqlalchemy import select, update
@@ -23,6 +22,7 @@ from app.access import STAFF_ROLES, acts_in, member_library_service_ids, refuse_
 from app.audit import record
 from app.auth.services import create_account
 from app.extensions import db
+from app.i18n import _l
 from app.models import Branch, Consultation, JoinCode, LibraryService, Phase, User, utcnow
 from app.models.types import ROW_ID_MAX
 from app.pagination import Cursor, Page, paginate

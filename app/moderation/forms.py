@@ -1,11 +1,11 @@
 """Forms staff fill in."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.fields import Form, LocalDateTimeField, id_or_none
+from app.i18n import _l
 from app.ideas.services import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 from app.labels import PHASE_LABELS
 from app.models import Phase

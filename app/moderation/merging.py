@@ -11,7 +11,6 @@ an outcome, so staff link the idea that stays themselves (the confirm page lists
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, and_, delete, exists, func, literal, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -21,6 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.access import refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
+from app.i18n import _l
 from app.ideas.services import VOTABLE, advance_idea, check_message
 from app.live import events as live
 from app.models import Idea, IdeaStatus, User, Vote

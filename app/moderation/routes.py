@@ -5,9 +5,6 @@ outcome link or consultation answers 403 to anyone else (admins act everywhere).
 """
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -16,6 +13,7 @@ from wtforms import SelectChoice
 from app.access import member_library_service_ids, require_member
 from app.extensions import db
 from app.fields import library_service_choices
+from app.i18n import _, _l, ngettext
 from app.ideas.services import change_status, staff_next_statuses
 from app.labels import DECISION_LABELS
 from app.live import events as live

@@ -7,7 +7,6 @@ consultations; admins act in all of them (`app.access`).
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from app import personal_info
 from app.access import acts_in, member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
+from app.i18n import _l
 from app.ideas.services import check_text, replace_words
 from app.models import (
     PUBLIC_STATUSES,

@@ -1,9 +1,9 @@
 """The form for choosing which kinds of notice to get."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SubmitField
 
 from app.fields import Form
+from app.i18n import _l
 from app.models import NoticeKind
 from app.notices.services import KIND_LABELS
 

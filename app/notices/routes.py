@@ -1,10 +1,9 @@
 """Routes for notices: my notices, marking them read, and choosing which kinds I get."""
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
+from app.i18n import _, ngettext
 from app.models import Role
 from app.notices import bp, services
 from app.notices.forms import NoticeSettingsForm

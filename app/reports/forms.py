@@ -1,6 +1,5 @@
 """Forms for reporting an idea, for staff's decision on the reports, and for the threshold."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     IntegerField,
     RadioField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.fields import Form, id_or_none
+from app.i18n import _l
 from app.ideas.services import MESSAGE_MAX
 from app.models import ReportReason
 from app.reports.services import DETAILS_MAX, REPORTS_TO_HIDE_MAX

@@ -5,8 +5,6 @@ added, and how many reports there are.
 """
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,6 +12,7 @@ from wtforms import SelectChoice
 
 from app.access import STAFF_ROLES, require_member, roles_required
 from app.extensions import db
+from app.i18n import _, _l
 from app.models import Consultation, Idea, Role
 from app.moderation.services import library_services_of
 from app.pagination import Cursor, Listing, cursor_from_request

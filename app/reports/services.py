@@ -9,7 +9,6 @@ audited without its reporter, whoever that is.
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -17,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from app.access import member_library_service_ids, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
+from app.i18n import _l
 from app.ideas.services import advance_idea, check_message
 from app.live.events import audited
 from app.models import (

@@ -1,6 +1,5 @@
 """Forms QLP teams fill in: the dashboard's filter, and starting, writing and answering reviews."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     RadioField,
@@ -14,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.fields import Form, id_or_none
+from app.i18n import _l
 from app.labels import RATING_LABELS, RECOMMENDATION_LABELS, SERVICE_STATUS_LABELS
 from app.models import Rating, Recommendation
 from app.review.services import COMMENT_MAX, EVIDENCE_MAX, RESPONSE_MAX

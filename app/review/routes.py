@@ -2,11 +2,11 @@
 
 from flask import abort, flash, request, url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.access import REVIEWER_ROLES, readable_library_service_ids, require_reader, roles_required
+from app.i18n import _
 from app.labels import RATING_LABELS
 from app.live import events as live
 from app.live import streams

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
@@ -19,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.access import REVIEWER_ROLES, member_library_service_ids, reads_in
 from app.audit import record
 from app.extensions import db
+from app.i18n import _, _l
 from app.models import (
     PUBLIC_STATUSES,
     CodesignService,

@@ -1,10 +1,10 @@
 """Forms for raising a safeguarding concern and for closing one."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.fields import Form, id_or_none
+from app.i18n import _l
 from app.safeguarding.services import CONCERN_MAX, OUTCOME_MAX
 
 

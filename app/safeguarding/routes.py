@@ -5,7 +5,6 @@ service's designated safeguarding leads read its concerns and close them (`app.a
 """
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -13,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from app.access import led_library_service_ids, require_lead, require_member
 from app.extensions import db
 from app.fields import library_service_choices
+from app.i18n import _
 from app.models import Idea, SafeguardingConcern
 from app.moderation.services import library_services_of
 from app.pagination import Cursor, Listing, cursor_from_request

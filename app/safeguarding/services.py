@@ -5,13 +5,13 @@ A concern's words can hold sensitive details about a child, so they are kept out
 log (which every admin reads) and shown only in the safeguarding area, to the leads.
 """
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from app.access import led_library_service_ids, refuse_unless_lead_of, refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
+from app.i18n import _l
 from app.models import (
     ConcernStatus,
     Idea,
