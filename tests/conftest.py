@@ -78,7 +78,7 @@ def pytest_collection_modifyitems(items):
 
 
 def where_it_runs(item) -> str:
-    """ "on SQLite", "on PostgreSQL", "in the browser" or "without a database"."""
+    """Where a test runs: "on SQLite", "on PostgreSQL", "in the browser" or "without a database"."""
     if item.get_closest_marker("browser"):
         return "in the browser"
     params = getattr(item, "callspec", None)
@@ -116,7 +116,7 @@ def committing(request) -> bool:
 
 
 @pytest.fixture(scope="session")
-def test_databases(tmp_path_factory):
+def prepared_databases(tmp_path_factory):
     """Each backend's test database, prepared the first time a test asks for it."""
     apps = Apps()
     rolled_back = RolledBack()
@@ -133,20 +133,22 @@ def test_databases(tmp_path_factory):
         return prepared[backend], rolled_back
 
     yield on
+    rolled_back.forget_shared()
     apps.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
-def database_uri(request, test_databases) -> str:
+def database_uri(request, prepared_databases) -> str:
     """The test database on one backend, with the schema built and the reference rows loaded.
 
     A rolled-back test's writes vanish at its end; after a committing test the database is put
     back as it was prepared.
     """
-    database, _ = test_databases(request.param)
+    database, rolled_back = prepared_databases(request.param)
     if not committing(request):
         yield database.rolled_back_uri()
         return
+    rolled_back.forget_shared()
     yield database.before_committing()
     database.after_committing()
 
@@ -174,22 +176,62 @@ def app_settings() -> dict:
     return {}
 
 
+# Builders of rows several tests share, by the name of the fixture that gives them.
+SHARED_ROWS = {}
+SHARED = pytest.StashKey[tuple]()
+
+
+def shared_rows(build):
+    """Make `build(make)` a fixture of rows that many tests read, written once for them.
+
+    The rows are written once per backend in each test process, in a transaction kept open
+    while the tests asking for them run one after another, each rolled back to where the rows
+    were written (a committing test writes them itself). The fixture gives what `build`
+    returned: ids and plain values, as each test has sessions of its own.
+    """
+    if SHARED_ROWS.setdefault(build.__name__, build) is not build:
+        raise ValueError(f"shared rows named {build.__name__} already exist: choose another name")
+
+    @pytest.fixture(name=build.__name__)
+    def rows(app, request):
+        return request.node.stash[SHARED][0]
+
+    return rows
+
+
+def build_shared(build):
+    """Write shared rows through a factory of their own: (what `build` returned, the factory's
+    count, which the test's factory carries on from)."""
+
+    def written():
+        factory = Factory()
+        return build(factory), factory.counter
+
+    return written
+
+
 @pytest.fixture
-def app(request, database_uri, app_settings, test_databases):
+def app(request, database_uri, app_settings, prepared_databases):
     """The application with the schema created and the outcome frameworks loaded.
 
     One app is built per database and distinct settings, and given to each test as if new.
     """
     backend = make_url(database_uri).get_backend_name()
-    database, rolled_back = test_databases(backend)
+    database, rolled_back = prepared_databases(backend)
     app = database.app(app_settings, committing(request))
+    shared = [name for name in request.fixturenames if name in SHARED_ROWS]
     with as_if_new(app), app.app_context():
         if committing(request):
+            if shared:
+                request.node.stash[SHARED] = build_shared(SHARED_ROWS[shared[0]])()
             yield app
             db.session.remove()
             db.engine.dispose()
         else:
-            with rolled_back.around(app, getattr(database, "restart_ids", None)):
+            build = (shared[0], build_shared(SHARED_ROWS[shared[0]])) if shared else None
+            with rolled_back.around(app, database.restart_ids, build, database.ids_now) as rows:
+                if rows is not None:
+                    request.node.stash[SHARED] = rows
                 yield app
 
 
@@ -208,8 +250,8 @@ def csrf_token(client) -> str:
 class Factory:
     """Makes the things tests need, in the database, with sensible defaults."""
 
-    def __init__(self):
-        self.counter = 0
+    def __init__(self, counter: int = 0):
+        self.counter = counter
 
     def _next(self) -> int:
         self.counter += 1
@@ -316,9 +358,10 @@ class Factory:
 
 
 @pytest.fixture
-def make(app) -> Factory:
-    """The factory for users, consultations and ideas."""
-    return Factory()
+def make(app, request) -> Factory:
+    """The factory for users, consultations and ideas (carrying on from shared rows' count)."""
+    shared = request.node.stash.get(SHARED, None)
+    return Factory(shared[1] if shared else 0)
 
 
 @pytest.fixture

@@ -16,12 +16,13 @@ import os
 import shutil
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
 from limits.storage import MemoryStorage
 from sqlalchemy import create_engine, event, make_url, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, RootTransaction
 
 from app import create_app
 from app.config import database_url
@@ -118,6 +119,19 @@ def as_if_new(app: Flask):
         app.extensions.update(extensions)
 
 
+@dataclass
+class SharedRows:
+    """Rows several tests read, written once in a transaction kept open while they run."""
+
+    key: str
+    engine: Engine
+    connection: Connection
+    transaction: RootTransaction
+    value: object  # what the rows' builder returned
+    restart_ids: str | None  # sets ids back to where they were once the rows were written
+    restart_ids_before: str | None  # and to where they were before
+
+
 class RolledBack:
     """Runs a test inside one transaction on one connection, rolled back at its end.
 
@@ -126,28 +140,97 @@ class RolledBack:
     test behave as they do in production, but nothing outlives the test. A second connection
     to the database, or the connection used from another thread, would break that: both are
     refused with a message naming the marker to use instead.
+
+    Tests that ask for the same shared rows (`tests.conftest.shared_rows`) run one after
+    another inside a transaction that holds those rows, each in a savepoint of its own.
     """
 
     def __init__(self):
         self.url = None  # the database a rolled-back test is using, while it runs
         self._opening = False
+        self._shared: dict[object, SharedRows] = {}  # by database
         event.listen(Engine, "engine_connect", self._refuse_second_connection)
         db.session.session_factory.configure(join_transaction_mode="create_savepoint")
 
     @contextmanager
-    def around(self, app: Flask, restart_ids: str | None = None):
+    def around(self, app: Flask, restart_ids: str | None, shared=None, ids_now=None):
         """Bind every session of `app` to one connection for the test, then roll it back.
 
-        `restart_ids`, if any, then runs: a statement that sets ids back where they were.
+        `restart_ids`, if any, then sets ids back where they were. `shared`, if any, is
+        (key, build): the test runs among the rows `build()` wrote, and gets what it returned;
+        `ids_now(connection)` gives the statement setting ids back to after they were written.
         """
         engines = db.engines  # the app's, in the test's application context
         engine = engines[None]
+        rows = self._shared.get(engine.url)
+        if rows and (shared is None or (rows.key, rows.engine) != (shared[0], engine)):
+            self.forget_shared(engine.url)
+            rows = None
+        if shared and rows is None:
+            rows = self._share(engines, engine, *shared, ids_now, restart_ids)
+        if rows:
+            connection, restart_ids = rows.connection, rows.restart_ids
+            transaction = connection.begin_nested()
+        else:
+            connection = self._connect(engine)
+            transaction = connection.begin()
+        engines[None] = connection
+        self.url = engine.url
+        try:
+            yield rows.value if rows else None
+        finally:
+            self.url = None
+            db.session.remove()
+            engines[None] = engine
+            transaction.rollback()
+            if restart_ids:
+                connection.exec_driver_sql(restart_ids)
+            if not rows:
+                connection.rollback()
+                connection.close()
+
+    def forget_shared(self, url=None) -> None:
+        """Roll back the shared rows on one database (or on all of them)."""
+        for database in [database for database in self._shared if url in (None, database)]:
+            rows = self._shared.pop(database)
+            rows.transaction.rollback()
+            if rows.restart_ids_before:
+                rows.connection.exec_driver_sql(rows.restart_ids_before)
+                rows.connection.rollback()
+            rows.connection.close()
+
+    def _share(self, engines, engine, key, build, ids_now, restart_ids) -> SharedRows:
+        """Write the shared rows in a transaction left open for the tests that read them."""
+        connection = self._connect(engine)
+        transaction = connection.begin()
+        engines[None] = connection
+        self.url = engine.url
+        try:
+            value = build()
+            db.session.remove()
+        except BaseException:
+            transaction.rollback()
+            if restart_ids:
+                connection.exec_driver_sql(restart_ids)
+                connection.rollback()
+            connection.close()
+            raise
+        finally:
+            self.url = None
+            engines[None] = engine
+        rows = SharedRows(
+            key, engine, connection, transaction, value, ids_now(connection), restart_ids
+        )
+        self._shared[engine.url] = rows
+        return rows
+
+    def _connect(self, engine: Engine) -> Connection:
+        """A connection of the test's own, which no other thread may use."""
         self._opening = True
         try:
             connection = engine.connect()
         finally:
             self._opening = False
-        transaction = connection.begin()
         owner = threading.get_ident()
 
         def refuse_other_threads(*_arguments):
@@ -157,19 +240,7 @@ class RolledBack:
                 )
 
         event.listen(connection, "before_cursor_execute", refuse_other_threads)
-        engines[None] = connection
-        self.url = engine.url
-        try:
-            yield
-        finally:
-            self.url = None
-            db.session.remove()
-            engines[None] = engine
-            transaction.rollback()
-            if restart_ids:
-                connection.exec_driver_sql(restart_ids)
-                connection.rollback()
-            connection.close()
+        return connection
 
     def _refuse_second_connection(self, connection) -> None:
         """No other connection to the database of a rolled-back test, while it runs."""
@@ -208,7 +279,11 @@ class SqliteDatabase:
     """SQLite: a prepared file, a copy of it for rolled-back tests, and a fresh copy before
     each committing test."""
 
-    backend = "sqlite"
+    restart_ids = None  # rolling back gives SQLite's ids back
+
+    @staticmethod
+    def ids_now(_connection) -> None:
+        """Nothing: rolling back to a savepoint gives SQLite's ids back."""
 
     def __init__(self, folder: Path, apps: Apps):
         self.apps = apps
@@ -263,29 +338,28 @@ class PostgresqlDatabase:
     connection to the database closed first.
     """
 
-    backend = "postgresql"
-
     def __init__(self, url: str, apps: Apps):
         self.url = database_url(url)
         self.apps = apps
         self.rebuild()
-        self.restart_ids = self._restarting_ids()
+        app = self.apps.get(self.url, {})
+        with app.app_context(), db.engine.connect() as connection:
+            self.restart_ids = self.ids_now(connection)
 
-    def _restarting_ids(self) -> str:
-        """A statement that sets every sequence back to where the prepared database has it.
+    @staticmethod
+    def ids_now(connection) -> str:
+        """A statement that sets every sequence back to where it is now.
 
         A rolled-back transaction does not give back the ids it drew (sequences are outside
         transactions): without this, ids would grow from test to test, where each test
         otherwise starts as on a new database. A committing test's reset restarts them anyway.
         """
-        app = self.apps.get(self.url, {})
-        with app.app_context(), db.engine.connect() as connection:
-            sequences = connection.execute(
-                text(
-                    "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
-                    " WHERE schemaname = 'public' ORDER BY 1"
-                )
-            ).all()
+        sequences = connection.execute(
+            text(
+                "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
+                " WHERE schemaname = 'public' ORDER BY 1"
+            )
+        ).all()
         calls = [
             f"setval('{name}', {value}, true)" if value else f"setval('{name}', 1, false)"
             for name, value in sequences

@@ -1,4 +1,5 @@
-"""Tests are isolated: what one test writes is gone before the next, rolled back or committed.
+"""Tests are isolated: what one test writes is gone before the next, rolled back or committed,
+and rows shared by some tests are seen by those tests only, as they were written.
 
 Each turn first checks that no earlier turn left anything behind, whichever ran first, then
 writes for the next turn to check. The turns run in one process, one after another.
@@ -9,6 +10,7 @@ from sqlalchemy import create_engine, func, select
 
 from app.extensions import db
 from app.models import LibraryService, Outcome
+from tests.conftest import shared_rows
 
 PROBE = "Isolation probe"
 OUTCOME = "qlp.aim.a"
@@ -62,6 +64,28 @@ def test_what_a_test_writes_is_gone_before_the_next(app, client, make, database_
     assert probes() == [f"{PROBE} {mode} {turn}"]
     if mode == "committing":
         assert rows_seen_by_another_connection(database_uri) == 1
+
+
+@shared_rows
+def shared_probe(make) -> int:
+    """A probe row that the tests asking for it share."""
+    return make.library_service(f"{PROBE} shared").id
+
+
+@modes
+@pytest.mark.parametrize("turn", [1, 2])
+def test_shared_rows_are_there_for_each_test_asking_and_its_own_rows_are_not(
+    app, make, shared_probe, mode, turn
+):
+    """Each test asking for shared rows finds them as written, and nothing another test added."""
+    assert probes() == [f"{PROBE} shared"]
+    assert db.session.get(LibraryService, shared_probe).name == f"{PROBE} shared"
+    service = make.library_service(f"{PROBE} {mode} {turn}")
+    backend = db.engine.dialect.name
+    assert service.id == first_ids.setdefault(f"{backend} after shared rows", service.id)
+    db.session.get(LibraryService, shared_probe).name = f"{PROBE} shared (changed)"
+    db.session.commit()
+    assert sorted(probes()) == sorted([f"{PROBE} shared (changed)", f"{PROBE} {mode} {turn}"])
 
 
 def test_a_rolled_back_test_refuses_a_second_connection(app, database_uri):

@@ -14,6 +14,7 @@ from app.joincodes.services import create_join_code
 from app.models import (
     CodesignSession,
     CodesignVolunteer,
+    LibraryService,
     Notice,
     Outcome,
     OutcomeLink,
@@ -24,7 +25,7 @@ from app.models import (
     StaffMembership,
     utcnow,
 )
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, shared_rows
 
 ANON, YOUNG, STAFF, REVIEWER, ADMIN = "anonymous", *Role
 OTHER_STAFF = "other_staff"
@@ -279,10 +280,10 @@ def test_every_row_of_the_table_says_what_each_kind_of_person_gets(table):
         assert set(expected) == {ANON, OTHER_STAFF, *Role}, path
 
 
-@pytest.fixture
-def world(make, login):
+@shared_rows
+def world_rows(make) -> dict:
     """An idea in an open consultation, with an outcome link and a member of staff of its
-    library service, and a function to sign in as each kind of person."""
+    library service: the ids of everything the table's routes name, written once for all."""
     idea = make.idea()  # published, in a consultation open for votes
     library_service = idea.consultation.library_service
     target_user = make.user()
@@ -326,33 +327,41 @@ def world(make, login):
     join_code = create_join_code(member, label="Year 7", library_service_id=library_service.id)
     # The idea's author was told it was published.
     notice_id = db.session.query(Notice.id).filter_by(user_id=idea.author_id).scalar()
+    return {
+        "library_service": library_service.id,
+        "c": idea.consultation_id,
+        "i": idea.id,
+        "u": target_user.id,
+        "s": member.id,
+        "l": link.id,
+        "m": membership.id,
+        "v": service.id,
+        "a": waiting.id,
+        "o": offer.id,
+        "se": session.id,
+        "r": draft.id,
+        "g": signed.id,
+        "k": concern.id,
+        "n": elsewhere.id,
+        "j": join_code.id,
+        "jc": join_code.code,
+        "nt": notice_id,
+    }
+
+
+@pytest.fixture
+def world(world_rows, make, login):
+    """A function to sign in as each kind of person, giving the ids the table's routes name."""
 
     def as_(who):
+        library_service = db.session.get(LibraryService, world_rows["library_service"])
         if who == STAFF:
             login(make.staff(library_service))
         elif who == OTHER_STAFF:
             login(make.staff(make.library_service()))
         elif who != ANON:
             login(make.user(who))
-        return {
-            "c": idea.consultation_id,
-            "i": idea.id,
-            "u": target_user.id,
-            "s": member.id,
-            "l": link.id,
-            "m": membership.id,
-            "v": service.id,
-            "a": waiting.id,
-            "o": offer.id,
-            "se": session.id,
-            "r": draft.id,
-            "g": signed.id,
-            "k": concern.id,
-            "n": elsewhere.id,
-            "j": join_code.id,
-            "jc": join_code.code,
-            "nt": notice_id,
-        }
+        return world_rows
 
     return as_
 
