@@ -69,8 +69,13 @@ def pytest_configure(config):
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     """The browser tests run together in one pytest-xdist worker (with `--dist loadgroup`),
-    which starts Chromium once, while the other workers take the rest. Each test's report
+    which starts Chromium once, while the other workers take the rest. In each module, the
+    tests sharing rows run one after another, so the rows are written once. Each test's report
     says where it ran, for the count at the end."""
+    first = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.path, index)
+    items.sort(key=lambda item: (first[item.path], shared_rows_of(item)))
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
@@ -199,6 +204,11 @@ def shared_rows(build):
     return rows
 
 
+def shared_rows_of(item) -> str:
+    """The name of the shared rows a test asks for ("" for none)."""
+    return next((name for name in getattr(item, "fixturenames", ()) if name in SHARED_ROWS), "")
+
+
 def build_shared(build):
     """Write shared rows through a factory of their own: (what `build` returned, the factory's
     count, which the test's factory carries on from)."""
@@ -219,16 +229,16 @@ def app(request, database_uri, app_settings, prepared_databases):
     backend = make_url(database_uri).get_backend_name()
     database, rolled_back = prepared_databases(backend)
     app = database.app(app_settings, committing(request))
-    shared = [name for name in request.fixturenames if name in SHARED_ROWS]
+    shared = shared_rows_of(request.node)
     with as_if_new(app), app.app_context():
         if committing(request):
             if shared:
-                request.node.stash[SHARED] = build_shared(SHARED_ROWS[shared[0]])()
+                request.node.stash[SHARED] = build_shared(SHARED_ROWS[shared])()
             yield app
             db.session.remove()
             db.engine.dispose()
         else:
-            build = (shared[0], build_shared(SHARED_ROWS[shared[0]])) if shared else None
+            build = (shared, build_shared(SHARED_ROWS[shared])) if shared else None
             with rolled_back.around(app, database.restart_ids, build, database.ids_now) as rows:
                 if rows is not None:
                     request.node.stash[SHARED] = rows
