@@ -75,7 +75,7 @@ def pytest_collection_modifyitems(items):
     first = {}
     for index, item in enumerate(items):
         first.setdefault(item.path, index)
-    items.sort(key=lambda item: (first[item.path], shared_rows_of(item)))
+    items.sort(key=lambda item: (first[item.path], shared_name(item)))
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
@@ -181,8 +181,6 @@ def app_settings() -> dict:
     return {}
 
 
-# Builders of rows several tests share, by the name of the fixture that gives them.
-SHARED_ROWS = {}
 SHARED = pytest.StashKey[tuple]()
 
 
@@ -194,19 +192,28 @@ def shared_rows(build):
     were written (a committing test writes them itself). The fixture gives what `build`
     returned: ids and plain values, as each test has sessions of its own.
     """
-    if SHARED_ROWS.setdefault(build.__name__, build) is not build:
-        raise ValueError(f"shared rows named {build.__name__} already exist: choose another name")
 
-    @pytest.fixture(name=build.__name__)
     def rows(app, request):
         return request.node.stash[SHARED][0]
 
-    return rows
+    rows.shared_build = build
+    return pytest.fixture(rows, name=build.__name__)
 
 
-def shared_rows_of(item) -> str:
-    """The name of the shared rows a test asks for ("" for none)."""
-    return next((name for name in getattr(item, "fixturenames", ()) if name in SHARED_ROWS), "")
+def shared_name(item) -> str:
+    """The name of the shared rows a test asks for ("" for none), to sort tests by."""
+    build = shared_rows_of(item) if hasattr(item, "_fixtureinfo") else None
+    return f"{build.__module__}.{build.__qualname__}" if build else ""
+
+
+def shared_rows_of(item):
+    """The builder of the shared rows a test asks for, if any."""
+    # The fixtures a name resolves to for this test (pytest's own record of them).
+    for definitions in item._fixtureinfo.name2fixturedefs.values():
+        build = getattr(definitions[-1].func, "shared_build", None)
+        if build is not None:
+            return build
+    return None
 
 
 def build_shared(build):
@@ -233,12 +240,12 @@ def app(request, database_uri, app_settings, prepared_databases):
     with as_if_new(app), app.app_context():
         if committing(request):
             if shared:
-                request.node.stash[SHARED] = build_shared(SHARED_ROWS[shared])()
+                request.node.stash[SHARED] = build_shared(shared)()
             yield app
             db.session.remove()
             db.engine.dispose()
         else:
-            build = (shared, build_shared(SHARED_ROWS[shared])) if shared else None
+            build = (shared, build_shared(shared)) if shared else None
             with rolled_back.around(app, database.restart_ids, build, database.ids_now) as rows:
                 if rows is not None:
                     request.node.stash[SHARED] = rows

@@ -123,7 +123,7 @@ def as_if_new(app: Flask):
 class SharedRows:
     """Rows several tests read, written once in a transaction kept open while they run."""
 
-    key: str
+    key: object  # the function that writes them
     engine: Engine
     connection: Connection
     transaction: RootTransaction
