@@ -1,15 +1,15 @@
 """The application factory: settings, extensions, blueprints, commands and error pages."""
 
-import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app.config import Config
+from app.config import Config, public_url
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.i18n import _l
+from app.instance import private_folder, private_sqlite_file, secret_key
 from app.limits import init_limits
 from app.models.types import ROW_ID_MAX
 
@@ -82,8 +82,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _default_settings(app: Flask) -> None:
-    """Fill in what is not set: an embedded database, a secret key, HTTPS-only cookie names."""
-    Path(app.instance_path).mkdir(exist_ok=True)
+    """Fill in what is not set: an embedded database, a secret key, HTTPS-only cookie names;
+    check the public address.
+
+    The instance folder, the embedded database and the secret key are kept from other
+    accounts on the machine (app/instance.py).
+    """
+    private_folder(Path(app.instance_path))
+    app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
     if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
         # Behind HTTPS the cookie's name asks browsers to take it only from this very host,
         # over HTTPS, for every path: no other site or subdomain can set or shadow it.
@@ -91,6 +97,7 @@ def _default_settings(app: Flask) -> None:
         app.config["REMEMBER_COOKIE_SECURE"] = True
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'app.db'}"
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # Waiting for SQLite's write lock beats failing a vote with "database is locked".
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -98,11 +105,7 @@ def _default_settings(app: Flask) -> None:
             "connect_args": {"timeout": 30},
         }
     if not app.config["SECRET_KEY"]:
-        key_file = Path(app.instance_path) / "secret_key"
-        if not key_file.exists():
-            key_file.write_text(secrets.token_hex(32))
-            key_file.chmod(0o600)
-        app.config["SECRET_KEY"] = key_file.read_text().strip()
+        app.config["SECRET_KEY"] = secret_key(Path(app.instance_path))
 
 
 def _select_locale() -> str | None:

@@ -25,6 +25,8 @@ from werkzeug.security import safe_join
 from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
+from app.web import has_control_character
+
 DIGEST_LENGTH = 12
 ONE_YEAR = 365 * 24 * 60 * 60
 HASHED_NAME = re.compile(
@@ -55,10 +57,15 @@ class StaticFiles:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(self.prefix) or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return self.app(environ, start_response)
-        original, current = self.original_name(path[len(self.prefix) :])
+        request = Request(environ)
+        if has_control_character(request.path):
+            # No file has such a name, and a NUL stops the file system's calls: the app refuses
+            # the address with its own 400 page (app/web.py).
+            return self.app(environ, start_response)
+        original, current = self.original_name(request.path[len(self.prefix) :])
         if self.digest(original) is None:
             return self.app(environ, start_response)  # the app's own 404 page
-        response = self._send(Request(environ), original, current)
+        response = self._send(request, original, current)
         response.headers.update(self.headers)
         return response(environ, start_response)
 

@@ -1,6 +1,7 @@
 """Settings read from the environment, with safe embedded defaults."""
 
 import os
+from urllib.parse import urlsplit
 
 
 def database_url(url: str) -> str:
@@ -29,6 +30,31 @@ def school_names(listed: str, path: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in names if name))
 
 
+def public_url(url: str) -> str:
+    """The site's public address as `scheme://host[:port]`, or "" when it is not set.
+
+    Refuses (ValueError, so the app does not start) anything but an http or https origin: the
+    address is printed on posters, where a mistake would send a class to the wrong place.
+    """
+    url = url.strip().rstrip("/")
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    try:
+        origin = (
+            parts.scheme in ("http", "https")
+            and parts.hostname
+            and parts.username is None
+            and not (parts.path or parts.query or parts.fragment)
+            and parts.port != 0
+        )
+    except ValueError:  # a port that is not a number from 0 to 65535
+        origin = False
+    if not origin:
+        raise ValueError(f"PUBLIC_URL must be like https://ideas.example.org, not {url!r}")
+    return url
+
+
 class Config:
     """Settings for running the application; every one can be set in the environment."""
 
@@ -51,6 +77,10 @@ class Config:
     LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "30"))
     # Redis pub/sub channels are shared by every database number: the prefix keeps apps apart.
     LIVE_REDIS_PREFIX = os.environ.get("LIVE_REDIS_PREFIX", "live:")
+    # The address people reach the site at, e.g. https://ideas.example-library.org.uk: posters
+    # and their QR codes carry it (app/web.py, public_address). Without it only this machine's
+    # own name (localhost, 127.0.0.1, ::1) is taken from a request, never another Host header.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"

@@ -133,7 +133,9 @@ def init_limits(app: Flask) -> None:
         # Exact: a limit of 10 per 15 minutes never lets an 11th through in any 15 minutes,
         # where fixed windows would let 20 through around the turn of a window.
         strategy="moving-window",
-        # If Redis goes away, each process goes on counting by itself rather than failing writes.
+        # If Redis goes away, each process goes on counting by itself rather than failing writes,
+        # so each figure is multiplied by the number of processes until Redis is back (README,
+        # "Rate limits", says why that is the choice).
         in_memory_fallback_enabled=True,
     )
     limiter.init_app(app)

@@ -1,8 +1,38 @@
-"""How views answer: a full page or an htmx partial, and where to go after a form."""
+"""How views answer (a full page or an htmx partial), where to go after a form, the site's
+public addresses, and the input refused before any view runs."""
 
+import re
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, redirect, render_template, request
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+
+# C0 controls, DEL and C1 controls: no address on this site has one, and a line break in a
+# return address could forge a header, a NUL cannot be stored by PostgreSQL nor opened as a file.
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def has_control_character(text: str) -> bool:
+    """Whether `text` holds a control character (a tab or line break counts)."""
+    return CONTROL_CHARACTER.search(text) is not None
+
+
+# Host names that can only mean the machine the browser runs on: a site run with `make run`.
+THIS_MACHINE = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def public_address(endpoint: str, **values) -> str | None:
+    """This site's absolute address of a page, for what is printed or shared (posters, QR codes).
+
+    It starts with PUBLIC_URL. Without it, the request's own host is used only when it names
+    this machine, as in development: anyone can send any Host header, and an address printed
+    from a forged one would send a class to someone else's site. Otherwise None.
+    """
+    path = url_for(endpoint, **values)
+    if current_app.config["PUBLIC_URL"]:
+        return current_app.config["PUBLIC_URL"] + path
+    if urlsplit(f"//{request.host}").hostname in THIS_MACHINE:
+        return request.host_url.rstrip("/") + path
+    return None
 
 
 def is_htmx() -> bool:
@@ -41,8 +71,7 @@ def local_path(target: str | None, default: str) -> str:
     """Accept only a path on this site as somewhere to return to."""
     if not target:
         return default
-    # A line break or other control character could forge a header in the redirect.
-    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+    if has_control_character(target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -66,9 +95,10 @@ def refuse_unusable_input() -> None:
     """Refuse (400), before anything is done, input that no field here accepts.
 
     No form takes a file, and no text may hold a NUL character (PostgreSQL cannot store one),
-    in the address or the form, names or values.
+    in the query or the form, names or values. The path may hold no control character at all:
+    routes pass parts of it to the database, and static files to the file system.
     """
-    if request.files:
+    if request.files or has_control_character(request.path):
         abort(400)
     for values in (request.args, request.form):
         for name, entries in values.lists():

@@ -9,6 +9,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from app.pseudonyms import name_skeleton
 from bench import BENCH_PASSWORD, BENCH_SECRET
 
 # The consultations, by id: which is which never changes, so scenarios can name them.
@@ -201,23 +202,36 @@ def _fill_people(cur, shape: Shape, password_hash: str, now: datetime) -> dict[s
     # Pupils take ids 1..N so a pupil's number is their id.
     cur.execute(
         """
-        INSERT INTO users (id, username, password_hash, role, age_band, language, active,
-                           created_at)
-        SELECT n, 'pupil' || lpad(n::text, 6, '0'), %(hash)s, 'young_person',
+        INSERT INTO users (id, username, name_skeleton, password_hash, role, age_band, language,
+                           active, created_at)
+        SELECT n, 'pupil' || lpad(n::text, 6, '0'), %(skeleton)s, %(hash)s, 'young_person',
                (ARRAY['8-10', '11-13', '14-16', '17-19', '20-25'])[1 + mod(n - 1, 5)],
                'en', true, %(now)s - mod(n, 365) * interval '1 day'
         FROM generate_series(1, %(pupils)s) AS n
         """,
-        {"hash": password_hash, "now": now, "pupils": shape.pupils},
+        # Every pupil's name is "pupil" and digits, which the skeleton leaves out.
+        {
+            "skeleton": name_skeleton("pupil000001"),
+            "hash": password_hash,
+            "now": now,
+            "pupils": shape.pupils,
+        },
     )
     staff_first = shape.pupils + 1
     people = [(f"staff{i:02d}", "staff") for i in range(1, shape.staff + 1)]
     people += [("qlpreviewer", "qlp_reviewer"), ("benchadmin", "admin")]
     for offset, (username, role) in enumerate(people):
         cur.execute(
-            "INSERT INTO users (id, username, password_hash, role, age_band, language, active,"
-            " created_at) VALUES (%s, %s, %s, %s, NULL, 'en', true, %s)",
-            (staff_first + offset, username, password_hash, role, now - timedelta(days=390)),
+            "INSERT INTO users (id, username, name_skeleton, password_hash, role, age_band,"
+            " language, active, created_at) VALUES (%s, %s, %s, %s, %s, NULL, 'en', true, %s)",
+            (
+                staff_first + offset,
+                username,
+                name_skeleton(username),
+                password_hash,
+                role,
+                now - timedelta(days=390),
+            ),
         )
     # Every member of staff belongs to the one library service.
     cur.execute(

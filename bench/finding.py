@@ -86,6 +86,7 @@ def build(url: str) -> None:
         Vote,
     )
     from app.passwords import hash_password
+    from app.pseudonyms import name_skeleton
     from app.seed import load_outcome_frameworks
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET})
@@ -107,7 +108,12 @@ def build(url: str) -> None:
         db.session.execute(
             insert(User),
             [
-                {"username": f"voter{n}", "password_hash": password_hash, "created_at": now}
+                {
+                    "username": f"voter{n}",
+                    "name_skeleton": name_skeleton(f"voter{n}"),
+                    "password_hash": password_hash,
+                    "created_at": now,
+                }
                 for n in range(VOTERS)
             ],
         )

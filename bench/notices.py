@@ -30,6 +30,7 @@ from app.models import (
     User,
 )
 from app.notices.services import idea_moved
+from app.pseudonyms import name_skeleton
 from bench.data import reset_database
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/bench_notices"
@@ -56,11 +57,11 @@ def build(voters: int) -> tuple[Idea, User]:
     db.session.commit()
     db.session.execute(
         text(
-            "INSERT INTO users (username, password_hash, role, language, active, created_at)"
-            " SELECT 'voter_' || n, 'x', 'young_person', 'en', true, now()"
+            "INSERT INTO users (username, name_skeleton, password_hash, role, language, active,"
+            " created_at) SELECT 'voter_' || n, :skeleton, 'x', 'young_person', 'en', true, now()"
             " FROM generate_series(1, :voters) AS n"
         ),
-        {"voters": voters},
+        {"voters": voters, "skeleton": name_skeleton("voter_1")},
     )
     db.session.execute(
         text(

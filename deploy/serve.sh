@@ -22,7 +22,14 @@ fi
 
 # nginx is the one proxy in front: the app takes the client's address (for rate limits) and
 # whether it was HTTPS from nginx's X-Forwarded-For and X-Forwarded-Proto, and nothing before.
-export PROXY_COUNT="${PROXY_COUNT:-1}"
+# So PROXY_COUNT is 1 whatever the environment says: with more, the address counted would be
+# whatever a client wrote in its own X-Forwarded-For. And the gunicorns listen only where
+# deploy/nginx.conf sends requests, on this machine: reached from elsewhere without nginx, a
+# client's forged X-Forwarded-For would be trusted.
+if [ -n "${PROXY_COUNT:-}" ] && [ "$PROXY_COUNT" != 1 ]; then
+    echo "PROXY_COUNT=$PROXY_COUNT ignored: make serve's nginx is the one proxy, so it is 1." >&2
+fi
+export PROXY_COUNT=1 BIND=127.0.0.1:8000 LIVE_BIND=127.0.0.1:8001
 
 mkdir -p instance/nginx/tmp
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT

@@ -214,6 +214,28 @@ def test_name_taken_in_any_letter_case_is_refused_and_nothing_changes(make, clie
     assert db.session.get(User, young.id).username == "Gannet"
 
 
+@pytest.mark.parametrize("username", ["library-staff", "Admin1", "jane-smith2"])
+def test_a_young_person_cannot_change_to_a_name_that_passes_for_staff(
+    make, client, login, username
+):
+    """The joining rule applies: a kind message, and the name stays as it was."""
+    make.staff(username="Jane_Smith")
+    young = login(make.user(username="Gannet"))
+    response = post(client, "/account/name", username=username)
+    assert response.status_code == 400
+    assert "could make people think you work for the library" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, young.id).username == "Gannet"
+    assert db.session.get(User, young.id).name_skeleton == "gannet"
+
+
+def test_staff_may_change_to_a_name_that_says_what_they_do(make):
+    """Staff names are not checked for their look: a librarian may say so."""
+    staff = make.staff(username="Jane_Smith")
+    services.change_username(staff, "Jane_the_librarian")
+    assert db.session.get(User, staff.id).username == "Jane_the_librarian"
+
+
 def test_a_name_of_the_wrong_shape_is_refused(make):
     """The rules for joining apply: letters, numbers, dashes and underscores, 3 to 30."""
     young = make.user(username="Plover")
@@ -266,6 +288,18 @@ def test_weak_new_password_is_refused(make, client, login, weak):
     )
     assert response.status_code == 400
     assert "easy to guess" in response.get_data(as_text=True)
+    assert authenticate(young.username, PASSWORD) is not None
+
+
+def test_a_new_password_over_200_characters_is_refused_saying_so(make, client, login):
+    """The message says the new password is too long; the old one still works."""
+    young = login(make.user())
+    long = NEW_PASSWORD * 10
+    response = post(
+        client, "/account/password", current_password=PASSWORD, new_password=long, confirm=long
+    )
+    assert response.status_code == 400
+    assert "Your password can have up to 200 characters" in response.get_data(as_text=True)
     assert authenticate(young.username, PASSWORD) is not None
 
 

@@ -48,6 +48,7 @@ def test_join_form_asks_for_no_email_and_no_date_of_birth(client):
         ({"username": "ab"}, "Use 3 to 30 letters or numbers."),
         ({"username": "has space"}, "Use only letters, numbers"),
         ({"password": "short", "confirm": "short"}, "Your password needs at least 8 characters."),
+        ({"password": "p" * 201, "confirm": "p" * 201}, "Your password can have up to 200"),
         ({"confirm": "different-pw"}, "The passwords do not match."),
         ({"age_band": "1-99"}, "Choose one of the answers given for “How old are you?”."),
         ({"age_band": ""}, "Choose your age group."),
@@ -59,6 +60,18 @@ def test_bad_join_details_get_a_clear_message_and_create_nothing(client, fields,
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db.session.query(User).count() == 0
+
+
+@pytest.mark.parametrize("username", ["library-staff", "Admin1", "m0derator", "jane-smith"])
+def test_a_name_that_passes_for_staff_is_refused_kindly_and_nothing_is_made(client, make, username):
+    """A role's name, or one like a member of staff's: the message says what to choose instead."""
+    make.staff(username="Jane_Smith")
+    response = join(client, username=username)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "could make people think you work for the library" in html
+    assert "a favourite animal, colour or book with a number" in html
+    assert db.session.query(User).count() == 1
 
 
 def test_taken_name_is_refused_whatever_its_letter_case(client, make):

@@ -2,11 +2,13 @@
 with a clear answer, never a 500, and changes nothing."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 
+from app import SECURITY_HEADERS
 from app.extensions import db
-from app.models import Idea, User, Vote
+from app.models import Idea, Role, User, Vote
 from tests.conftest import PASSWORD, csrf_token
 
 
@@ -47,6 +49,33 @@ def test_a_nul_character_in_an_address_is_refused(client):
     """Query strings are checked too."""
     assert client.get("/review/?status=\x00").status_code in (302, 400)
     assert client.get("/?cursor=%00").status_code == 400
+
+
+# C0 controls (NUL, tab, line feed, carriage return, escape, unit separator), DEL, and C1
+# controls (NEL, the last one), sent percent-encoded as a browser or a scanner would.
+CONTROL_CHARACTERS = ["\x00", "\x01", "\t", "\n", "\r", "\x1b", "\x1f", "\x7f", "\x85", "\x9f"]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/static/css/{}.css",  # answered before the app, from the file system
+        "/static/css/app.css{}",
+        "/review/outcomes/qlp{}",  # a string converter, looked up in the database
+        "/join/READ{}2345",
+        "/ideas/1{}",
+        "/outcomes{}",
+    ],
+)
+def test_a_control_character_in_the_path_is_refused_with_the_400_page(client, make, login, address):
+    """Never a 500 or a file system error: the site's 400 page, with the security headers."""
+    login(make.user(Role.QLP_REVIEWER))
+    for character in CONTROL_CHARACTERS:
+        response = client.get(address.format(quote(character)))
+        assert response.status_code == 400, repr(character)
+        assert "Something in that request was not right" in response.get_data(as_text=True)
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers[name] == value
 
 
 def test_a_file_sent_in_a_text_field_is_refused(client, make, login):

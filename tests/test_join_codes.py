@@ -13,6 +13,7 @@ import segno
 from flask_babel import to_user_timezone
 from sqlalchemy import func, select
 
+from app import create_app
 from app.auth.services import check_new_password
 from app.extensions import db
 from app.joincodes import services
@@ -30,7 +31,7 @@ from app.models import (
 )
 from app.passwords import weak_password_reason
 from app.rules import RuleError
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token
 
 PASSPHRASE = "otter rocket plum daisy"
 CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
@@ -560,6 +561,89 @@ def test_the_poster_shows_the_code_its_address_and_its_qr_code(client, login, st
     assert "style=" not in html
 
 
+FORGED = "http://evil.example"
+PUBLIC_URL = "https://ideas.example-library.org.uk"
+
+
+def poster_from(client, staff, join_code, base_url: str) -> str:
+    """The poster, for staff signed in through an address with the given host."""
+    token = csrf_token_at(client, base_url)
+    form = {"csrf_token": token, "username": staff.username, "password": PASSWORD}
+    assert client.post("/sign-in", data=form, base_url=base_url).status_code == 303
+    response = client.get(f"/staff/join-codes/{join_code.id}/poster", base_url=base_url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def csrf_token_at(client, base_url: str) -> str:
+    """The CSRF token a page gives under the given host."""
+    html = client.get("/sign-in", base_url=base_url).get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("app_settings", [{"PUBLIC_URL": PUBLIC_URL + "/"}])
+def test_the_poster_and_its_qr_code_carry_the_public_address_whatever_the_host(
+    client, staff, riverside
+):
+    """A forged Host header never reaches the address printed, nor the one in the QR codes."""
+    join_code = make_code(staff, riverside)
+    html = poster_from(client, staff, join_code, FORGED)
+    url = f"{PUBLIC_URL}/join/{services.display_code(join_code.code)}"
+    assert "evil.example" not in html
+    assert f'<p class="poster-url">{url.replace("/", "/<wbr>")}</p>' in html
+    expected = segno.make(url, error="m").matrix
+    svgs = re.findall(r"<svg .*?</svg>", html, re.S)
+    assert len(svgs) == 1 + 8
+    for svg in svgs:
+        assert [row[4:-4] for row in qr_matrix(svg)[4:-4]] == [
+            [bool(module) for module in row] for row in expected
+        ]
+
+
+def test_without_a_public_address_a_forged_host_gets_a_poster_with_the_code_alone(
+    client, staff, riverside
+):
+    """No address and no QR code rather than someone else's; staff are told what to set."""
+    join_code = make_code(staff, riverside)
+    html = poster_from(client, staff, join_code, FORGED)
+    assert "evil.example" not in html
+    assert "<svg" not in html and "poster-url" not in html and "join-card-url" not in html
+    assert f'<p class="poster-code">{services.display_code(join_code.code)}</p>' in html
+    assert "set PUBLIC_URL" in html
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:5000", "http://[::1]:5000"])
+def test_without_a_public_address_this_machines_own_address_is_printed(
+    client, staff, riverside, base_url
+):
+    """`make run` on a fresh machine: the poster works at the address it is served from."""
+    join_code = make_code(staff, riverside)
+    html = poster_from(client, staff, join_code, base_url)
+    url = f"{base_url}/join/{services.display_code(join_code.code)}"
+    assert f'<p class="poster-url">{url.replace("/", "/<wbr>")}</p>' in html
+    assert len(re.findall(r"<svg ", html)) == 1 + 8
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ideas.example.org",
+        "ftp://ideas.example.org",
+        "https://",
+        "https://ideas.example.org/youth",
+        "https://ideas.example.org/?next=/",
+        "https://someone@ideas.example.org",
+        "https://ideas.example.org:port",
+    ],
+)
+def test_a_public_address_that_is_not_a_sites_origin_stops_the_app_starting(database_uri, value):
+    """A mistake would be printed on every poster: the app refuses to start, naming it."""
+    with pytest.raises(ValueError, match="PUBLIC_URL"):
+        create_app(
+            {"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "x", "PUBLIC_URL": value}
+        )
+
+
 def test_printing_shows_the_poster_and_cards_alone():
     """The print stylesheet hides the navigation, the messages and the screen-only words."""
     css = CSS.read_text()
@@ -640,6 +724,30 @@ def test_a_refused_join_form_says_why_and_uses_nothing(client, staff, riverside)
     assert response.status_code == 400
     assert "easy to guess" in response.get_data(as_text=True)
     assert codes()[0].uses == 0
+
+
+def test_a_password_over_200_characters_is_refused_saying_so_and_uses_nothing(
+    client, staff, riverside
+):
+    """The message says the password is too long, not too short."""
+    join_code = make_code(staff, riverside)
+    long = (PASSPHRASE + " ") * 9
+    response = client.post(f"/join/{join_code.code}", data=join_form(client, password=long))
+    assert response.status_code == 400
+    assert "Your password can have up to 200 characters" in response.get_data(as_text=True)
+    assert codes()[0].uses == 0 and people() == 1
+
+
+@pytest.mark.parametrize("username", ["moderator", "rita-staff2"])
+def test_a_name_that_passes_for_staff_is_refused_and_uses_nothing(
+    client, staff, riverside, username
+):
+    """A role's name, or one like the staff's own (Rita_staff): 400, the message, no use."""
+    join_code = make_code(staff, riverside)
+    response = client.post(f"/join/{join_code.code}", data=join_form(client, username=username))
+    assert response.status_code == 400
+    assert "could make people think you work for the library" in response.get_data(as_text=True)
+    assert codes()[0].uses == 0 and people() == 1
 
 
 def test_someone_signed_in_goes_straight_to_the_consultation(client, login, make, staff, riverside):

@@ -159,6 +159,21 @@ def test_passphrases_are_accepted(app, password):
     assert create_account("new_reader", password, "11-13").username == "new_reader"
 
 
+def test_a_password_over_200_characters_is_refused_saying_how_long_it_may_be(app):
+    """Not "at least 8 characters": the message says what is wrong; 200 characters are fine."""
+    from app.auth.services import create_account
+    from app.models import User
+    from app.rules import RuleError
+
+    words = "purple otter jumps over the quiet river " * 6
+    with pytest.raises(RuleError) as refusal:
+        create_account("new_reader", words[:201], "11-13")
+    assert refusal.value.field == "password"
+    assert "up to 200 characters" in str(refusal.value.message)
+    assert db.session.query(User).filter_by(username="new_reader").count() == 0
+    assert create_account("new_reader", words[:200], "11-13").username == "new_reader"
+
+
 def test_weak_password_on_the_join_form_is_explained_beside_the_password(client):
     """The join form keeps what was typed and puts the advice on the password field."""
     response = client.post(

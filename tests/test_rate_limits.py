@@ -2,7 +2,10 @@
 
 import os
 import re
+import shutil
+import subprocess
 import uuid
+from pathlib import Path
 
 import pytest
 import redis
@@ -256,6 +259,18 @@ def test_without_redis_each_worker_counts_alone(app, client, second_worker):
     assert 429 not in statuses
 
 
+@pytest.mark.parametrize(
+    "app_settings", [{"RATELIMIT_ENABLED": True, "REDIS_URL": "redis://127.0.0.1:1/0"}]
+)
+def test_with_redis_down_each_worker_lets_the_whole_figure_through_by_itself(
+    app, client, second_worker
+):
+    """The figure the README gives: while Redis is down, N workers let N times the limit by."""
+    figure = allowed(app, "RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT")
+    statuses = fail_in_turns([client, second_worker], 2 * figure + 2)
+    assert statuses == [400] * (2 * figure) + [429, 429]
+
+
 # --- Addresses behind a proxy ---------------------------------------------------------------------
 
 FEW_FAILURES = {"RATELIMIT_ENABLED": True, "RATELIMIT_SIGN_IN_FAILURES_PER_ADDRESS": "3 per hour"}
@@ -282,6 +297,40 @@ def test_behind_a_trusted_proxy_the_address_it_saw_is_counted(client):
     assert fail_from(client, [f"203.0.113.{n}" for n in range(4)]) == [400] * 4
     spoofed = [f"198.51.100.{n}, 203.0.113.9" for n in range(4)]
     assert fail_from(client, spoofed) == [400, 400, 400, 429]
+
+
+SERVE = Path(__file__).resolve().parent.parent / "deploy" / "serve.sh"
+# Stands in for gunicorn and nginx: notes the settings it was started with, and stops a moment
+# later (`make serve` stops all three as soon as one stops, and the others must have started).
+STAND_IN = """#!/bin/sh
+echo "$(basename "$0") PROXY_COUNT=$PROXY_COUNT BIND=$BIND LIVE_BIND=$LIVE_BIND" >> "$NOTES"
+sleep 1
+"""
+
+
+@pytest.mark.parametrize("outside", [{}, {"PROXY_COUNT": "2", "BIND": "0.0.0.0:8000"}])
+def test_make_serve_trusts_exactly_its_own_nginx_and_listens_only_on_this_machine(
+    tmp_path, outside
+):
+    """Whatever the environment says: one proxy trusted, the gunicorns on loopback only."""
+    (tmp_path / "deploy").mkdir()
+    shutil.copy(SERVE, tmp_path / "deploy" / "serve.sh")
+    (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    for stand_in in (tmp_path / ".venv" / "bin" / "gunicorn", tmp_path / "nginx"):
+        stand_in.write_text(STAND_IN)
+        stand_in.chmod(0o755)
+    notes = tmp_path / "notes"
+    environment = {
+        "PATH": f"{tmp_path}:{os.environ['PATH']}",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "NOTES": str(notes),
+        "LIVE_BIND": "0.0.0.0:8001",
+        **outside,
+    }
+    subprocess.run(["bash", str(tmp_path / "deploy" / "serve.sh")], env=environment, timeout=10)
+    started = sorted(notes.read_text().splitlines())
+    settings = "PROXY_COUNT=1 BIND=127.0.0.1:8000 LIVE_BIND=127.0.0.1:8001"
+    assert started == [f"gunicorn {settings}", f"gunicorn {settings}", f"nginx {settings}"]
 
 
 @pytest.mark.parametrize("proxies, scheme", [(0, "http"), (1, "https")])

@@ -3,7 +3,7 @@
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.auth.forms import pseudonym_field
+from app.auth.forms import new_password_field, pseudonym_field
 from app.fields import Form
 from app.i18n import _l
 
@@ -23,14 +23,8 @@ class PasswordForm(Form):
         validators=[DataRequired(_l("Type the password you use now.")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        _l("Your new password"),
-        description=_l("At least 8 characters. Three or four words you will remember work well."),
-        validators=[
-            DataRequired(_l("Choose a new password of at least 8 characters.")),
-            Length(min=8, max=200, message=_l("Your password needs at least 8 characters.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
+    new_password = new_password_field(
+        _l("Your new password"), _l("Choose a new password of at least 8 characters.")
     )
     confirm = PasswordField(
         _l("Type the new password again"),

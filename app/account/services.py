@@ -11,7 +11,12 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.services import check_new_password, check_username_shape, find_user
+from app.auth.services import (
+    check_new_password,
+    check_not_posing_as_staff,
+    check_username_shape,
+    find_user,
+)
 from app.auth.sessions import end_sign_ins
 from app.extensions import db
 from app.i18n import _l
@@ -210,9 +215,12 @@ def export_json(data: dict) -> str:
 def change_username(user: User, username: str) -> None:
     """Take a new pseudonym, by the rules for joining; a name taken in any letter case is refused.
 
-    Only the letter case of one's own name may change to a name that `find_user` matches.
+    Only the letter case of one's own name may change to a name that `find_user` matches. A
+    young person's new name may not pass for staff.
     """
     username = check_username_shape(username)
+    if user.role == Role.YOUNG_PERSON:
+        check_not_posing_as_staff(username)
     holder = find_user(username)
     if holder is not None and holder.id != user.id:
         raise RuleError(_NAME_TAKEN, field="username")

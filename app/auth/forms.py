@@ -3,6 +3,12 @@
 from wtforms import PasswordField, RadioField, SelectChoice, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+from app.auth.services import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    PASSWORD_TOO_LONG,
+    PASSWORD_TOO_SHORT,
+)
 from app.fields import Form
 from app.i18n import _l
 from app.models import AGE_BANDS
@@ -25,18 +31,27 @@ def pseudonym_field(label) -> StringField:
     )
 
 
+def new_password_field(label, missing) -> PasswordField:
+    """A field for choosing a password, when joining or changing it later (`missing`: what to
+    say when it is left empty)."""
+    return PasswordField(
+        label,
+        description=_l("At least 8 characters. Three or four words you will remember work well."),
+        validators=[
+            DataRequired(missing),
+            Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_TOO_SHORT),
+            Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_TOO_LONG),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class JoinForm(Form):
     """Sign up as a young person: a pseudonym, a password and an age group; nothing else."""
 
     username = pseudonym_field(_l("Choose a name to use here"))
-    password = PasswordField(
-        _l("Choose a password"),
-        description=_l("At least 8 characters. Three or four words you will remember work well."),
-        validators=[
-            DataRequired(_l("Choose a password of at least 8 characters.")),
-            Length(min=8, max=200, message=_l("Your password needs at least 8 characters.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
+    password = new_password_field(
+        _l("Choose a password"), _l("Choose a password of at least 8 characters.")
     )
     confirm = PasswordField(
         _l("Type the password again"),

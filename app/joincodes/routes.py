@@ -20,7 +20,7 @@ from app.models import JoinCode, utcnow
 from app.moderation.services import has_no_membership, library_services_of
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
-from app.web import render, render_listing
+from app.web import public_address, render, render_listing
 
 # Small cards on the sheet staff print, cut out and hand round.
 CARDS_PER_SHEET = 8
@@ -132,17 +132,21 @@ def new():
 @bp.get("/staff/join-codes/<int:join_code_id>/poster")
 @roles_required(*STAFF_ROLES)
 def poster(join_code_id: int):
-    """A printable poster and a sheet of cards, each with the code, its address and QR code."""
+    """A printable poster and a sheet of cards, each with the code, its address and QR code.
+
+    Without a trusted public address (PUBLIC_URL) they carry the code alone, and staff are
+    told why.
+    """
     join_code = _get_join_code(join_code_id)
     code = services.display_code(join_code.code)
-    url = url_for("joincodes.join", code=code, _external=True)
+    url = public_address("joincodes.join", code=code)
     return render(
         "joincodes/poster.html",
         join_code=join_code,
         state=services.state_of(join_code),
         code=code,
         url=url,
-        qr_code=services.qr_code_svg(url, _("QR code that opens %(url)s", url=url)),
+        qr_code=services.qr_code_svg(url, _("QR code that opens %(url)s", url=url)) if url else "",
         cards=range(CARDS_PER_SHEET),
     )
 

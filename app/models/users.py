@@ -5,10 +5,11 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from app.extensions import db
 from app.models.types import UTCDateTime, enum_type, utcnow
+from app.pseudonyms import name_skeleton
 
 
 class Role(StrEnum):
@@ -31,6 +32,9 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    # What the name looks like (app/pseudonyms.py), kept up to date with it: a young person's
+    # new name is refused when it looks like a member of staff's (the index below).
+    name_skeleton: Mapped[str] = mapped_column(sa.String(30))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"), default=Role.YOUNG_PERSON)
     age_band: Mapped[str | None] = mapped_column(sa.String(5))
@@ -40,6 +44,12 @@ class User(UserMixin, db.Model):
     # When the account was last used (signing in, or a request in a signed-in session, noted at
     # most every few minutes): retention deletes accounts unused for too long.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    @validates("username")
+    def _keep_name_skeleton(self, _key: str, username: str) -> str:
+        """Every new name gets its skeleton, wherever it is set."""
+        self.name_skeleton = name_skeleton(username)
+        return username
 
     @property
     def is_active(self) -> bool:
@@ -57,6 +67,18 @@ class User(UserMixin, db.Model):
 # Sign-in looks people up by pseudonym whatever its letter case, so that lookup is indexed;
 # unique, so two names differing only in capitals cannot both be taken, even at once.
 sa.Index("uq_users_username_lower", sa.func.lower(User.username), unique=True)
+
+# Everyone but young people, written out as SQL so that SQLite, too, sees that a query using it
+# can use the partial index below (it does not match a bound parameter against one).
+NOT_A_YOUNG_PERSON = User.role != sa.literal_column(f"'{Role.YOUNG_PERSON.value}'")
+# The skeletons of staff, QLP reviewers and admins' names only: a young person's new name is
+# looked up here, in an index as small as the staff however many young people there are.
+sa.Index(
+    "ix_users_staff_name_skeleton",
+    User.name_skeleton,
+    sqlite_where=NOT_A_YOUNG_PERSON,
+    postgresql_where=NOT_A_YOUNG_PERSON,
+)
 
 
 class SignIn(db.Model):
