@@ -150,6 +150,16 @@ class RolledBack:
         self._opening = False
         self._shared: dict[object, SharedRows] = {}  # by database
         event.listen(Engine, "engine_connect", self._refuse_second_connection)
+        bound = self.bound = {}  # the connection standing in for an app's engine, by engine
+
+        class BoundSession(db.session.session_factory.class_):
+            """A session of the app, on the rolled-back test's connection while one runs."""
+
+            def get_bind(self, *arguments, **options):
+                engine = super().get_bind(*arguments, **options)
+                return bound.get(engine, engine)
+
+        db.session.session_factory.class_ = BoundSession
         db.session.session_factory.configure(join_transaction_mode="create_savepoint")
 
     @contextmanager
@@ -160,28 +170,27 @@ class RolledBack:
         (key, build): the test runs among the rows `build()` wrote, and gets what it returned;
         `ids_now(connection)` gives the statement setting ids back to after they were written.
         """
-        engines = db.engines  # the app's, in the test's application context
-        engine = engines[None]
+        engine = db.engine  # the app's, in the test's application context
         rows = self._shared.get(engine.url)
         if rows and (shared is None or (rows.key, rows.engine) != (shared[0], engine)):
             self.forget_shared(engine.url)
             rows = None
         if shared and rows is None:
-            rows = self._share(engines, engine, *shared, ids_now, restart_ids)
+            rows = self._share(engine, *shared, ids_now, restart_ids)
         if rows:
             connection, restart_ids = rows.connection, rows.restart_ids
             transaction = connection.begin_nested()
         else:
             connection = self._connect(engine)
             transaction = connection.begin()
-        engines[None] = connection
+        self.bound[engine] = connection
         self.url = engine.url
         try:
             yield rows.value if rows else None
         finally:
             self.url = None
             db.session.remove()
-            engines[None] = engine
+            del self.bound[engine]
             transaction.rollback()
             if restart_ids:
                 connection.exec_driver_sql(restart_ids)
@@ -199,11 +208,11 @@ class RolledBack:
                 rows.connection.rollback()
             rows.connection.close()
 
-    def _share(self, engines, engine, key, build, ids_now, restart_ids) -> SharedRows:
+    def _share(self, engine, key, build, ids_now, restart_ids) -> SharedRows:
         """Write the shared rows in a transaction left open for the tests that read them."""
         connection = self._connect(engine)
         transaction = connection.begin()
-        engines[None] = connection
+        self.bound[engine] = connection
         self.url = engine.url
         try:
             value = build()
@@ -217,7 +226,7 @@ class RolledBack:
             raise
         finally:
             self.url = None
-            engines[None] = engine
+            del self.bound[engine]
         rows = SharedRows(
             key, engine, connection, transaction, value, ids_now(connection), restart_ids
         )
@@ -226,6 +235,7 @@ class RolledBack:
 
     def _connect(self, engine: Engine) -> Connection:
         """A connection of the test's own, which no other thread may use."""
+        quiet_savepoints(engine.dialect)
         self._opening = True
         try:
             connection = engine.connect()
@@ -247,6 +257,26 @@ class RolledBack:
         if self.url is not None and not self._opening and connection.engine.url == self.url:
             connection.close()
             raise RuntimeError(ROLLED_BACK_MODE.format(what="opened a second connection"))
+
+
+def quiet_savepoints(dialect) -> None:
+    """Send the savepoints the isolation adds straight to the driver, as it sends BEGIN itself:
+    code counting the statements the app sends sees what it would see in production."""
+
+    def send(connection, statement: str) -> None:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(statement)
+        finally:
+            cursor.close()
+
+    dialect.do_savepoint = lambda connection, name: send(connection, f"SAVEPOINT {name}")
+    dialect.do_release_savepoint = lambda connection, name: send(
+        connection, f"RELEASE SAVEPOINT {name}"
+    )
+    dialect.do_rollback_to_savepoint = lambda connection, name: send(
+        connection, f"ROLLBACK TO SAVEPOINT {name}"
+    )
 
 
 def sqlite_transactions(app: Flask) -> None:

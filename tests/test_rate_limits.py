@@ -259,6 +259,7 @@ def test_without_redis_each_worker_counts_alone(app, client, second_worker):
     assert 429 not in statuses
 
 
+@pytest.mark.committing
 @pytest.mark.parametrize(
     "app_settings", [{"RATELIMIT_ENABLED": True, "REDIS_URL": "redis://127.0.0.1:1/0"}]
 )
