@@ -24,7 +24,7 @@ from app.pagination import Cursor, decode_cursor
 from tests.conftest import PASSWORD, csrf_token
 
 S = IdeaStatus
-TITLE = re.compile(r'<h3><a href="/ideas/\d+">([^<]+)</a></h3>')
+TITLE = re.compile(r'<h3><a href="/ideas/\d+" hx-disable>([^<]+)</a></h3>')
 
 
 def titles(html: str) -> list[str]:
@@ -585,7 +585,7 @@ def test_htmx_gets_the_similar_ideas_and_a_word_for_the_status_region(client, pr
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html
-    assert re.search(r'<a href="/ideas/\d+">Chess club on Fridays</a>', html)
+    assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
     assert 'name="different"' in html
     assert 'role="status" hx-swap-oob="innerHTML"><p>1 idea looks like yours.' in html
     nothing = client.get(

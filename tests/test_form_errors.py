@@ -198,7 +198,8 @@ def test_each_mistake_is_linked_once_and_only_the_invalid_fields_are_marked(clie
     html = post(client, "/join", {**data, "age_band": "11-13"}).get_data(as_text=True)
     assert summary_links(html) == {"confirm": "The passwords do not match."}
     assert invalid_ids(html) == {"confirm"}
-    assert re.search(r'<p class="error" id="confirm-error">.*The passwords do not match', html)
+    error = r'<p class="error" id="confirm-error" hx-disable>.*The passwords do not match'
+    assert re.search(error, html)
 
 
 def test_sign_in_mistakes_link_to_the_fields_and_a_refusal_is_said_in_the_summary(client, make):
