@@ -88,7 +88,8 @@ def where_it_runs(item) -> str:
         return "in the browser"
     params = getattr(item, "callspec", None)
     params = params.params if params else {}
-    backend = params.get("database_uri") or params.get("empty_database_uri")
+    backends = [params.get("database_uri"), params.get("empty_database_uri"), *params.values()]
+    backend = next((value for value in backends if value in ("sqlite", "postgresql")), None)
     return {"sqlite": "on SQLite", "postgresql": "on PostgreSQL"}.get(backend, "without a database")
 
 
