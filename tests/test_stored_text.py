@@ -392,10 +392,11 @@ def _empty_tables() -> list[str]:
     )
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(params=BACKENDS)
 def world(request, tmp_path_factory):
     """The demo data and one of everything else, every text in it a marker, and a signed-in
-    client for each kind of person; built once per backend, as it takes a few seconds."""
+    client for each kind of person. Each test has its own: the messages' test changes what
+    the pages' test must find (in shuffled order, it ran first and hid the services)."""
     # A database of its own: the tests' own database keeps only what each test rolls back.
     uri = empty_database(request.param, tmp_path_factory.mktemp("stored"))
     app = create_app(
