@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve test lint install vendor db messages clean bench bench-quick
+.PHONY: run serve test test-quick lint install vendor db messages clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,10 +47,19 @@ run: db
 serve: db
 	deploy/serve.sh
 
+# Tests run in pytest-xdist workers, one per core (TEST_WORKERS=0: in one process); anything in
+# PYTEST_ARGS is passed on.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The quick loop while developing: SQLite only, no browser, about a minute.
+test-quick: install
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(PYTEST) -m "not browser"
 
 lint: install
 	$(BIN)/ruff check .

@@ -9,10 +9,9 @@ from datetime import date
 import flask_migrate
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, create_engine, make_url, select, text
+from sqlalchemy import MetaData, make_url, select
 
 from app import create_app
-from app.config import database_url
 from app.extensions import db, migrate
 from app.ideas.services import cast_vote
 from app.models import (
@@ -26,13 +25,15 @@ from app.models import (
     Vote,
 )
 from app.moderation.services import link_outcome
-from tests.conftest import reset_postgresql
+from tests.conftest import empty_database
 from tests.test_qlp_reviews import add_skill, signed_review
 
-# Migrating SQLite copies tables, and SQLite cannot reflect the index on lower(username).
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Skipped unsupported reflection of expression-based index"
-)
+pytestmark = [
+    # Backups and restores read and write through connections of their own.
+    pytest.mark.committing,
+    # Migrating SQLite copies tables, and SQLite cannot reflect the index on lower(username).
+    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
+]
 POSTGRESQL = bool(os.environ.get("TEST_DATABASE_URL"))
 NOT_EMPTY = "The database is not empty (table library_services has rows)"
 
@@ -100,32 +101,13 @@ def table_rows(application, reflected: bool = False) -> dict[str, list[tuple]]:
         }
 
 
-def second_database(backend: str, tmp_path) -> str:
-    """The URL of another empty database: a new SQLite file, or the test database's name + 2."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'restored.db'}"
-    url = make_url(database_url(os.environ["TEST_DATABASE_URL"]))
-    second = url.set(database=f"{url.database}2")
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        found = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": second.database}
-        ).first()
-        if not found:
-            connection.execute(text(f'CREATE DATABASE "{second.database}"'))
-    engine.dispose()
-    address = second.render_as_string(hide_password=False)
-    reset_postgresql(address)
-    return address
-
-
 @contextmanager
 def empty_app_on(backend: str, tmp_path, revision: str = "head"):
     """An application on an empty database of `backend`, migrated to `revision`."""
     application = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": second_database(backend, tmp_path),
+            "SQLALCHEMY_DATABASE_URI": empty_database(backend, tmp_path),
             "SECRET_KEY": "test-secret",
         }
     )

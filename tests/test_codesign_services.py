@@ -239,6 +239,7 @@ def test_libraries_and_staff_of_another_library_service_are_refused(place, make)
             services.start_service(place.staff, [place.accepted_idea()], **place.details(**changes))
 
 
+@pytest.mark.committing
 def test_two_staff_starting_services_from_the_same_idea_at_once_make_one(app, place):
     """Only one start takes the idea; the others are refused and store nothing."""
     idea_id = place.accepted_idea().id
@@ -521,6 +522,7 @@ def test_an_answer_from_a_stale_page_is_refused(place):
         services.decide_volunteer(volunteer, place.leader, False)
 
 
+@pytest.mark.committing
 def test_the_same_offer_accepted_at_once_is_accepted_once(app, place):
     """Staff accepting the same offer at the same moment: one takes effect."""
     idea = place.accepted_idea()

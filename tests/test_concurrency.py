@@ -24,6 +24,7 @@ from app.models import (
 from app.moderation.services import link_outcome
 from app.rules import RuleError
 
+pytestmark = pytest.mark.committing  # each thread's connection sees what the others committed
 THREADS = 12
 
 

@@ -3,33 +3,11 @@ cookie is one only this host can set, over HTTPS."""
 
 import pytest
 
-from app import create_app
-from app.extensions import db
-from app.seed import load_outcome_frameworks
 from tests.conftest import PASSWORD, csrf_token
 
 HSTS = "Strict-Transport-Security"
-
-
-@pytest.fixture
-def https_app(database_uri):
-    """The application as a site behind HTTPS runs it."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_uri,
-            "SECRET_KEY": "test-secret",
-            "SESSION_COOKIE_SECURE": True,
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST": 256,
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        load_outcome_frameworks()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+# The application as a site behind HTTPS runs it.
+behind_https = pytest.mark.parametrize("app_settings", [{"SESSION_COOKIE_SECURE": True}])
 
 
 def https_client(app):
@@ -39,19 +17,21 @@ def https_client(app):
     return client
 
 
-def test_behind_https_pages_and_static_files_ask_browsers_to_keep_to_https(https_app):
+@behind_https
+def test_behind_https_pages_and_static_files_ask_browsers_to_keep_to_https(app):
     """Every answer carries HSTS, pages and static files alike."""
-    client = https_client(https_app)
+    client = https_client(app)
     page = client.get("/outcomes")
     assert page.headers[HSTS] == "max-age=31536000"
     css = page.get_data(as_text=True).split('rel="stylesheet" href="')[1].split('"')[0]
     assert client.get(css).headers[HSTS] == "max-age=31536000"
 
 
-def test_behind_https_the_session_cookie_is_a_host_only_secure_cookie(https_app, make):
+@behind_https
+def test_behind_https_the_session_cookie_is_a_host_only_secure_cookie(app, make):
     """Signing in sets `__Host-session`: Secure, for every path, with no Domain."""
     user = make.user()
-    client = https_client(https_app)
+    client = https_client(app)
     response = client.post(
         "/sign-in",
         data={"csrf_token": csrf_token(client), "username": user.username, "password": PASSWORD},

@@ -294,6 +294,7 @@ def test_expired_used_up_and_ended_codes_let_nobody_join(app, staff, riverside, 
 
 
 # A connection for each of the 40, all open at the same moment.
+@pytest.mark.committing
 @pytest.mark.parametrize(
     "app_settings", [{"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 40}}]
 )

@@ -271,6 +271,7 @@ def test_candidates_are_the_same_questions_votable_ideas_most_supported_first(
     assert merging.candidates(duplicate, "100%_") == []
 
 
+@pytest.mark.committing
 def test_votes_cast_during_a_merge_are_neither_lost_nor_counted_twice(app, make, pair, member):
     """Votes for both ideas, and votes taken back, race the merge on real connections.
 

@@ -18,9 +18,9 @@ from app.pseudonyms import name_skeleton
 # SQLite cannot reflect an index on an expression (lower(username)); PostgreSQL compares it.
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-def test_migration_on_empty_database_matches_the_models(database_uri):
+def test_migration_on_empty_database_matches_the_models(empty_database_uri):
     """Upgrading an empty database leaves nothing for autogenerate to add or change."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_uri, "SECRET_KEY": "test"})
     with app.app_context():
         flask_migrate.upgrade()
         with db.engine.connect() as connection:
@@ -40,9 +40,9 @@ def test_migration_on_empty_database_matches_the_models(database_uri):
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
-def test_upgrading_gives_every_existing_account_its_name_skeleton(database_uri):
+def test_upgrading_gives_every_existing_account_its_name_skeleton(empty_database_uri):
     """Accounts from before name skeletons get theirs; names stay unique in any letter case."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "test"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_uri, "SECRET_KEY": "test"})
     names = ["Jane_Smith", "library_staff", "river-fox2", "12345"]
     with app.app_context():
         flask_migrate.upgrade(revision="422b476ece98")

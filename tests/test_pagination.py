@@ -7,15 +7,16 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ideas.services import published_ideas
-from app.models import Idea, Phase, Role
+from app.models import Consultation, Idea, Phase, Role
 from app.pagination import Cursor, InvalidCursor, decode_cursor, encode_cursor, page_url, paginate
+from tests.conftest import shared_rows
 
 TITLE = re.compile(r'<h3><a href="/ideas/\d+" hx-disable>([^<]+)</a></h3>')
 
 
-@pytest.fixture
-def crowded(make):
-    """A consultation open for votes with 45 published ideas, Idea 1 to Idea 45."""
+@shared_rows
+def crowded_consultation(make) -> int:
+    """A consultation open for votes with 45 published ideas, Idea 1 to Idea 45; its id."""
     consultation = make.consultation(Phase.PROPOSALS_OPEN)
     staff = make.staff(consultation.library_service)
     author = make.user()
@@ -26,7 +27,13 @@ def crowded(make):
         approve_idea(idea, staff)
     consultation.phase = Phase.VOTING_OPEN
     db.session.commit()
-    return consultation
+    return consultation.id
+
+
+@pytest.fixture
+def crowded(crowded_consultation) -> Consultation:
+    """A consultation open for votes with 45 published ideas, Idea 1 to Idea 45."""
+    return db.session.get(Consultation, crowded_consultation)
 
 
 def titles(html: str) -> list[str]:

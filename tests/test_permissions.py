@@ -17,6 +17,7 @@ from app.joincodes.services import create_join_code
 from app.models import (
     CodesignSession,
     CodesignVolunteer,
+    LibraryService,
     Notice,
     Outcome,
     OutcomeLink,
@@ -28,7 +29,7 @@ from app.models import (
     StaffMembership,
     utcnow,
 )
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, shared_rows
 
 ANON, YOUNG, STAFF, REVIEWER, ADMIN = "anonymous", *Role
 OTHER_STAFF, NO_MEMBERSHIP = "other_staff", "staff_without_membership"
@@ -280,10 +281,10 @@ def test_every_row_of_the_table_says_what_each_kind_of_person_gets(table):
         assert set(expected) == set(EVERYONE), path
 
 
-@pytest.fixture
-def world(make, login):
+@shared_rows
+def world_rows(make) -> dict:
     """An idea in an open consultation, with an outcome link and a member of staff of its
-    library service, and a function to sign in as each kind of person."""
+    library service: the ids of everything the table's routes name, written once for all."""
     idea = make.idea()  # published, in a consultation open for votes
     library_service = idea.consultation.library_service
     target_user = make.user()
@@ -331,8 +332,36 @@ def world(make, login):
     draft_question = make.consultation(Phase.DRAFT, library_service=library_service)
     # The idea's author was told it was published.
     notice_id = db.session.query(Notice.id).filter_by(user_id=idea.author_id).scalar()
+    return {
+        "library_service": library_service.id,
+        "c": idea.consultation_id,
+        "i": idea.id,
+        "u": target_user.id,
+        "s": member.id,
+        "l": link.id,
+        "m": membership.id,
+        "v": service.id,
+        "a": waiting.id,
+        "o": offer.id,
+        "se": session.id,
+        "r": draft.id,
+        "g": signed.id,
+        "k": concern.id,
+        "n": elsewhere.id,
+        "j": join_code.id,
+        "jc": join_code.code,
+        "nt": notice_id,
+        "h": held.id,
+        "d": draft_question.id,
+    }
+
+
+@pytest.fixture
+def world(world_rows, make, login):
+    """A function to sign in as each kind of person, giving the ids the table's routes name."""
 
     def as_(who):
+        library_service = db.session.get(LibraryService, world_rows["library_service"])
         if who == STAFF:
             login(make.staff(library_service))
         elif who == OTHER_STAFF:
@@ -341,27 +370,7 @@ def world(make, login):
             login(make.staff())
         elif who != ANON:
             login(make.user(who))
-        return {
-            "c": idea.consultation_id,
-            "i": idea.id,
-            "u": target_user.id,
-            "s": member.id,
-            "l": link.id,
-            "m": membership.id,
-            "v": service.id,
-            "a": waiting.id,
-            "o": offer.id,
-            "se": session.id,
-            "r": draft.id,
-            "g": signed.id,
-            "k": concern.id,
-            "n": elsewhere.id,
-            "j": join_code.id,
-            "jc": join_code.code,
-            "nt": notice_id,
-            "h": held.id,
-            "d": draft_question.id,
-        }
+        return world_rows
 
     return as_
 

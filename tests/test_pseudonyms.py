@@ -122,6 +122,7 @@ def test_a_young_persons_name_that_passes_for_a_role_is_refused(app):
     assert young_people() == 0
 
 
+@pytest.mark.committing  # the plan is asked for on a connection of its own
 def test_the_check_against_staff_names_is_one_query_on_the_skeleton_index(app, make):
     """Joining stays fast: one query, which the database answers from the index."""
     make.staff(username="Jane_Smith")

@@ -477,6 +477,7 @@ def run_together(app, actions: list) -> list[str]:
     return results
 
 
+@pytest.mark.committing
 def test_a_review_signed_twice_at_once_is_signed_once(app, make):
     """The reviewer signs in two tabs at once: it takes effect once, and the other tab is told
     the review is signed."""
@@ -503,6 +504,7 @@ def test_a_review_signed_twice_at_once_is_signed_once(app, make):
     assert [e.actor_id for e in signed] == [review.signed_by_id]
 
 
+@pytest.mark.committing
 def test_a_change_sent_after_someone_signed_is_refused(app, make):
     """A reviewer still holding the unsigned review cannot change it once another signed it."""
     service, actor = make.codesign_service(), reviewer(make)
@@ -567,6 +569,7 @@ def test_the_quality_leader_answers_a_signed_review_once(make):
     assert actions()[-1] == "review.respond"
 
 
+@pytest.mark.committing
 def test_two_answers_sent_at_once_are_stored_once(app, make):
     """The unique answer per review: the second is refused politely, not with an error."""
     service = make.codesign_service()

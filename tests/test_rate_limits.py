@@ -224,6 +224,7 @@ def fail_in_turns(clients, times: int) -> list[int]:
     ]
 
 
+@pytest.mark.committing
 @needs_redis
 @pytest.mark.parametrize(
     "app_settings",
@@ -250,6 +251,7 @@ def test_with_redis_the_counts_are_shared_by_every_worker(app, client, second_wo
             store.delete(key)
 
 
+@pytest.mark.committing
 def test_without_redis_each_worker_counts_alone(app, client, second_worker):
     """In memory, each process keeps its own counts (why production sets REDIS_URL)."""
     figure = allowed(app, "RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT")
@@ -257,6 +259,7 @@ def test_without_redis_each_worker_counts_alone(app, client, second_worker):
     assert 429 not in statuses
 
 
+@pytest.mark.committing
 @pytest.mark.parametrize(
     "app_settings", [{"RATELIMIT_ENABLED": True, "REDIS_URL": "redis://127.0.0.1:1/0"}]
 )

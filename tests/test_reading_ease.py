@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import User
 from app.seed import DEMO_PASSWORD, load_demo_data
 from tests.browser.test_layout import PAGES as LAYOUT_PAGES
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, shared_rows
 
 READING_EASE_MIN = 70
 
@@ -137,8 +137,8 @@ def test_main_text_reads_each_block_as_a_sentence():
     assert main_text(html) == "Ideas. One idea. Two! Vote here now. Vote."
 
 
-@pytest.fixture
-def demo(app):
+@shared_rows
+def demo(make) -> None:
     """The demo data, loaded."""
     assert load_demo_data() is True
 

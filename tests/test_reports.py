@@ -189,6 +189,7 @@ def test_votes_for_an_idea_reports_hid_stay_spent(make, idea):
     assert votes_left(voter, idea.consultation) == 2
 
 
+@pytest.mark.committing
 def test_reports_sent_at_the_same_moment_hide_the_idea_exactly_once(app, make, idea):
     """Six people report at once with a threshold of three: one hiding step, six reports."""
     reporters = [make.user().id for _ in range(6)]

@@ -10,7 +10,6 @@ and no `hx-disable` may switch off the page's own htmx.
 """
 
 import ast
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +28,6 @@ import app as app_package
 from app import create_app
 from app.admin import services as admin_services
 from app.codesign import routes as codesign_routes
-from app.config import database_url
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -68,7 +66,7 @@ from app.notices.services import WORDS as NOTICE_WORDS
 from app.review import routes as review_routes
 from app.review.services import start_review
 from app.seed import DEMO_PASSWORD, load_demo_data, load_outcome_frameworks
-from tests.conftest import BACKENDS, PASSWORD, Factory, reset_postgresql
+from tests.conftest import BACKENDS, PASSWORD, Factory, empty_database
 
 # The kinds of person every page is opened by.
 ANONYMOUS = "anonymous"
@@ -395,15 +393,13 @@ def _empty_tables() -> list[str]:
     )
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(params=BACKENDS)
 def world(request, tmp_path_factory):
     """The demo data and one of everything else, every text in it a marker, and a signed-in
-    client for each kind of person; built once per backend, as it takes a few seconds."""
-    if request.param == "sqlite":
-        uri = f"sqlite:///{tmp_path_factory.mktemp('stored') / 'test.db'}"
-    else:
-        uri = database_url(os.environ["TEST_DATABASE_URL"])
-        reset_postgresql(uri)
+    client for each kind of person. Each test has its own: the messages' test changes what
+    the pages' test must find (in shuffled order, it ran first and hid the services)."""
+    # A database of its own: the tests' own database keeps only what each test rolls back.
+    uri = empty_database(request.param, tmp_path_factory.mktemp("stored"))
     app = create_app(
         {
             "TESTING": True,

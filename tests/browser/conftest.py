@@ -1,8 +1,14 @@
-"""Browser fixtures: the app on a real local server, and a phone-sized headless Chromium page."""
+"""Browser fixtures: the app on a real local server, and a phone-sized headless Chromium page.
+
+Each test process starts Chromium once and makes the demo database once; each test gets a
+fresh browser context and, unless its module shares one, a server on a copy of the database.
+"""
 
 import os
 import re
+import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,26 +81,35 @@ def live_config() -> dict:
     return {}
 
 
-@pytest.fixture
-def live_server(tmp_path, live_config):
-    """The app with demo data, served on a free local port; yields its base URL."""
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """A database file with the demo data, made once per test process; servers run on copies."""
     if not HTMX.exists():
         pytest.fail(
             f"{HTMX.relative_to(ROOT)} is missing: run `make install` to copy htmx into place."
         )
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/browser.db",
-            "SECRET_KEY": "browser-test",
-            "TESTING": False,
-            **live_config,
-        }
-    )
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "demo"})
     with app.app_context():
         db.create_all()
         load_outcome_frameworks()
         load_demo_data()
         db.session.remove()
+        db.engine.dispose()
+    return path
+
+
+@contextmanager
+def serving(database: Path, settings: dict):
+    """The app on a copy of the demo database, served on a free local port; yields its URL."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "SECRET_KEY": "browser-test",
+            "TESTING": False,
+            **settings,
+        }
+    )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -108,15 +123,38 @@ def live_server(tmp_path, live_config):
             db.engine.dispose()
 
 
+def copy_of_demo(demo_database: Path, folder: Path) -> Path:
+    """A copy of the demo database, as `browser.db` in `folder`."""
+    database = folder / "browser.db"
+    shutil.copyfile(demo_database, database)
+    return database
+
+
+@pytest.fixture
+def live_server(tmp_path, live_config, demo_database):
+    """The app with demo data (in `tmp_path`/browser.db), served on a free local port; yields
+    its base URL. Each test has a server and a database of its own."""
+    with serving(copy_of_demo(demo_database, tmp_path), live_config) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_live_server(tmp_path_factory, demo_database):
+    """One server with demo data for a whole module whose tests change nothing the others see
+    (a module uses it by naming it `live_server`); yields its base URL."""
+    with serving(copy_of_demo(demo_database, tmp_path_factory.mktemp("live")), {}) as url:
+        yield url
+
+
 @pytest.fixture
 def page_log() -> PageLog:
     """What the browser page requested and complained about."""
     return PageLog()
 
 
-@pytest.fixture
-def browser_page(live_server, page_log, request):
-    """A headless Chromium page the size of a phone, recording requests and errors."""
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the test process; each test gets contexts of its own."""
     if not CHROMIUM.exists():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1 (apt-get install chromium)")
@@ -129,25 +167,35 @@ def browser_page(live_server, page_log, request):
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            context = browser.new_context(**PHONE)
-            context.set_default_timeout(10_000)
-            context.expose_binding(
-                "reportCspViolation", lambda _source, text: page_log.csp_violations.append(text)
-            )
-            context.add_init_script(REPORT_CSP_VIOLATIONS)
-            page = context.new_page()
-            page.on("request", lambda req: page_log.requests.append(req.url))
-            page.on("console", page_log.record_console)
-            page.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
-            try:
-                yield page
-            finally:
-                _screenshot_if_failed(request.node, page)
-                context.close()
+            yield browser
         finally:
             browser.close()
     finally:
         playwright.stop()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, page_log, request):
+    """A headless Chromium page the size of a phone, recording requests and errors.
+
+    Every context the test opens in the browser is closed at its end.
+    """
+    context = chromium.new_context(**PHONE)
+    context.set_default_timeout(10_000)
+    context.expose_binding(
+        "reportCspViolation", lambda _source, text: page_log.csp_violations.append(text)
+    )
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    page = context.new_page()
+    page.on("request", lambda req: page_log.requests.append(req.url))
+    page.on("console", page_log.record_console)
+    page.on("pageerror", lambda error: page_log.page_errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        _screenshot_if_failed(request.node, page)
+        for opened in chromium.contexts:
+            opened.close()
 
 
 def _screenshot_if_failed(item, page) -> None:

@@ -138,6 +138,12 @@ LAYOUT_PROBLEMS = """
 """
 
 
+@pytest.fixture(scope="module")
+def live_server(module_live_server):
+    """One demo site for every account's walk: the walks only read (and sign in)."""
+    return module_live_server
+
+
 def sign_in(page: Page, base_url: str, name: str) -> None:
     """Sign in with the demo account."""
     page.goto(f"{base_url}/sign-in")

@@ -11,6 +11,7 @@ from app import create_app
 from app.extensions import db
 from app.models import Idea, IdeaStatus, QlpRating, QlpReview, User
 from app.moderation.services import link_outcome
+from tests.browser.conftest import copy_of_demo, serving
 from tests.browser.test_layout import PAGES, sign_in
 
 pytestmark = pytest.mark.browser
@@ -56,17 +57,13 @@ STACKED_CELLS = """
 """
 
 
-@pytest.fixture
-def live_server(live_server, tmp_path):
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, demo_database):
     """The demo site, with five more signed reviews of its service (a ratings table six reviews
-    wide) and an outcome linked with a long rationale (a long audit entry)."""
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/browser.db",
-            "SECRET_KEY": "browser-test",
-            "TESTING": False,
-        }
-    )
+    wide) and an outcome linked with a long rationale (a long audit entry); one for the whole
+    module, whose tests only read (and sign in)."""
+    database = copy_of_demo(demo_database, tmp_path_factory.mktemp("stacked"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "SECRET_KEY": "x"})
     with app.app_context():
         first = db.session.get(QlpReview, 1)
         for n in range(1, 6):
@@ -97,9 +94,9 @@ def live_server(live_server, tmp_path):
         rationale = "Young people asked for this at the session in the library last week. " * 4
         link_outcome(idea, "qlp.aim.b", staff, rationale.strip())
         db.session.remove()
-    with app.app_context():
         db.engine.dispose()
-    return live_server
+    with serving(database, {}) as url:
+        yield url
 
 
 @pytest.mark.parametrize("account", STAFF_ACCOUNTS)
