@@ -523,6 +523,7 @@ def test_a_change_sent_after_someone_signed_is_refused(app, make):
     assert fresh(review_id).overall_comment == "Young people lead the planning."
 
 
+@pytest.mark.committing
 def test_a_change_sent_after_an_admin_gave_the_draft_away_is_refused(app, make):
     """The reviewer still holding the draft as theirs is told whose it is now."""
     service, first = make.codesign_service(), reviewer(make)
