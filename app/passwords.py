@@ -1,5 +1,7 @@
-"""Passwords: refusing easy guesses, Argon2id hashing, and upgrading older hashes at sign-in."""
+"""Passwords: suggesting easy ones, refusing easy guesses, Argon2id hashing, and upgrading
+older hashes at sign-in."""
 
+import secrets
 from contextlib import suppress
 from functools import lru_cache
 
@@ -93,3 +95,45 @@ def weak_password_reason(password: str, *context: str):
         "That password would be easy to guess. Try three or four words you will remember, "
         "with spaces or dashes between them, like a short silly sentence."
     )
+
+
+# Easy words children know and can spell, for suggested passwords. Kept short and friendly.
+# fmt: off
+PASSPHRASE_WORDS = (
+    "apple", "badger", "banana", "beach", "bear", "bee", "berry", "bird", "biscuit", "boat",
+    "book", "bubble", "bunny", "cake", "camel", "candle", "carrot", "castle", "cat", "cloud",
+    "clover", "comet", "cookie", "crab", "crayon", "cupcake", "daisy", "dolphin", "dragon",
+    "drum", "duck", "eagle", "feather", "fern", "finch", "fish", "flower", "forest", "fox",
+    "frog", "garden", "giraffe", "goat", "grape", "hamster", "hat", "hedgehog", "hippo",
+    "honey", "horse", "island", "jelly", "kite", "koala", "ladder", "lemon", "leopard", "lion",
+    "llama", "lobster", "mango", "maple", "meadow", "melon", "mitten", "monkey", "moon",
+    "mouse", "mushroom", "nest", "ocean", "octopus", "orange", "otter", "owl", "panda",
+    "parrot", "peach", "peanut", "pebble", "pencil", "penguin", "pepper", "pickle", "pillow",
+    "pirate", "planet", "plum", "pony", "puffin", "pumpkin", "puppy", "rabbit", "rainbow",
+    "robin", "rocket", "sandal", "seal", "shell", "sheep", "ship", "snail", "snow", "sock",
+    "spider", "star", "strawberry", "sunflower", "swan", "teapot", "tiger", "toast", "tomato",
+    "tortoise", "tractor", "train", "tree", "tulip", "turtle", "unicorn", "violin", "volcano",
+    "wagon", "walrus", "whale", "wizard", "yogurt", "zebra",
+)
+# fmt: on
+PASSPHRASE_LENGTH = 4
+
+
+def suggest_passphrase() -> str:
+    """Four different easy words, such as "otter rocket plum daisy": easy to remember, hard
+    to guess (128 words, so about 260 million such passwords)."""
+    return " ".join(secrets.SystemRandom().sample(PASSPHRASE_WORDS, PASSPHRASE_LENGTH))
+
+
+def kept_or_new_passphrase(suggested: str | None) -> str:
+    """The passphrase a form sent back carries, if it is one we could have suggested (four
+    different words of ours); otherwise a new one. A form sent back with a mistake then
+    suggests the same words, and nothing typed into the hidden field reaches the page."""
+    words = (suggested or "").split(" ")
+    if (
+        len(words) == PASSPHRASE_LENGTH
+        and len(set(words)) == PASSPHRASE_LENGTH
+        and all(word in PASSPHRASE_WORDS for word in words)
+    ):
+        return " ".join(words)
+    return suggest_passphrase()

@@ -37,9 +37,45 @@ def test_join_form_asks_for_no_email_and_no_date_of_birth(client):
     # The joining form itself, not the small "Have a code?" form beside it.
     form = re.search(r'<form method="post" action="/join".*?</form>', html, re.S).group(0)
     fields = set(re.findall(r'<input[^>]* name="([^"]+)"', form))
-    assert fields == {"csrf_token", "username", "password", "confirm", "age_band", "submit"}
+    assert fields == {
+        "csrf_token", "suggestion", "username", "password", "confirm", "age_band", "submit"
+    }
     assert 'type="email"' not in html
     assert 'type="date"' not in html
+
+
+def suggested(html: str) -> str:
+    """The password the join page suggests."""
+    return re.search(r'<p class="passphrase"[^>]*>([^<]+)</p>', html).group(1)
+
+
+def test_the_code_box_comes_first_on_the_join_page(client):
+    """Most young people arrive with a code from their library: its box is above the form."""
+    html = client.get("/join").get_data(as_text=True)
+    assert html.index("Have a code from your library?") < html.index('name="username"')
+
+
+def test_forgetting_the_age_group_keeps_the_suggestion_and_what_was_typed(client):
+    """The same suggested words come back, and the name and both password boxes are re-filled."""
+    suggestion = suggested(client.get("/join").get_data(as_text=True))
+    response = join(
+        client, password=suggestion, confirm=suggestion, suggestion=suggestion, age_band=""
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose your age group." in html
+    assert suggested(html) == suggestion
+    assert re.search(r'<input[^>]*name="username"[^>]*value="river_fox"', html)
+    for box in ("password", "confirm"):
+        assert re.search(rf'<input[^>]*name="{box}"[^>]*value="{suggestion}"', html), box
+    assert response.headers["Cache-Control"] == "no-store"
+    assert db.session.query(User).count() == 0
+
+
+def test_show_password_is_hidden_until_javascript_makes_it_work(client):
+    """Without JavaScript the box is never shown, so nothing on the page does nothing."""
+    html = client.get("/join").get_data(as_text=True)
+    assert re.search(r'<div class="show-password" hidden>', html)
+    assert 'data-show-password="password confirm"' in html
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.passwords import weak_password_reason
+from app.passwords import PASSPHRASE_WORDS, suggest_passphrase, weak_password_reason
 from app.rules import RuleError
 from tests.conftest import PASSWORD, csrf_token
 
@@ -331,10 +331,10 @@ def test_forty_people_joining_at_once_never_go_past_the_maximum(app, staff, rive
 def test_suggested_passphrases_pass_the_password_checks():
     """Four different easy words, never refused as easy to guess."""
     for _ in range(200):
-        suggestion = services.suggest_passphrase()
+        suggestion = suggest_passphrase()
         words = suggestion.split(" ")
         assert len(words) == 4 and len(set(words)) == 4
-        assert set(words) <= set(services.PASSPHRASE_WORDS)
+        assert set(words) <= set(PASSPHRASE_WORDS)
         assert weak_password_reason(suggestion) is None
         check_new_password(suggestion, "otter_kid", field="password")
 
@@ -690,7 +690,7 @@ def test_the_join_page_shows_the_library_and_suggests_an_easy_password(client, s
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Riverside Central, Riverside Libraries" in html
-    suggestion = re.search(r'<p class="passphrase">([^<]+)</p>', html).group(1)
+    suggestion = re.search(r'<p class="passphrase"[^>]*>([^<]+)</p>', html).group(1)
     assert len(suggestion.split()) == 4 and "under 13" in html and "easy to remember" in html
     assert 'name="username"' in html and 'name="password"' in html and 'name="age_band"' in html
     assert response.headers["Cache-Control"] == "no-store"
@@ -830,3 +830,42 @@ def test_joining_with_a_code_counts_against_the_limit_on_joining(client, staff, 
     assert second.status_code == 303
     assert client.post(url, data=join_form(client, username="third_kid")).status_code == 429
     assert codes()[0].uses == 1
+
+
+def test_a_join_error_keeps_the_suggested_password_and_what_was_typed(client, staff, riverside):
+    """Forgetting the age group: the same four words are suggested again, and the name and both
+    password boxes still hold what was typed (the boxes are re-filled, not wiped)."""
+    join_code = make_code(staff, riverside)
+    page = client.get(f"/join/{join_code.code}").get_data(as_text=True)
+    suggestion = re.search(r'<p class="passphrase"[^>]*>([^<]+)</p>', page).group(1)
+    form = join_form(client, password=suggestion, confirm=suggestion, suggestion=suggestion)
+    del form["age_band"]
+    response = client.post(f"/join/{join_code.code}", data=form)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Choose your age group." in html
+    assert re.search(r'<p class="passphrase"[^>]*>([^<]+)</p>', html).group(1) == suggestion
+    assert re.search(r'<input[^>]*name="username"[^>]*value="otter_kid"', html)
+    for box in ("password", "confirm"):
+        assert re.search(rf'<input[^>]*name="{box}"[^>]*value="{suggestion}"', html), box
+    assert response.headers["Cache-Control"] == "no-store"
+    assert codes()[0].uses == 0 and people() == 1
+
+
+def test_a_suggestion_that_is_not_ours_is_replaced_not_shown(client, staff, riverside):
+    """A made-up "suggestion" posted back is never put on the page: a fresh one is."""
+    join_code = make_code(staff, riverside)
+    form = join_form(client, suggestion="<b>pwned</b> cat dog fox")
+    del form["age_band"]
+    html = client.post(f"/join/{join_code.code}", data=form).get_data(as_text=True)
+    suggestion = re.search(r'<p class="passphrase"[^>]*>([^<]+)</p>', html).group(1)
+    assert "pwned" not in html and len(suggestion.split()) == 4
+    assert all(word in PASSPHRASE_WORDS for word in suggestion.split())
+
+
+def test_a_password_that_was_refused_is_cleared_to_be_typed_again(client, staff, riverside):
+    """Passwords that do not match: both boxes are emptied, so neither is kept by mistake."""
+    join_code = make_code(staff, riverside)
+    form = join_form(client, confirm="otter rocket plum daisies")
+    html = client.post(f"/join/{join_code.code}", data=form).get_data(as_text=True)
+    assert "The passwords do not match." in html
+    assert PASSPHRASE not in html and "daisies" not in html

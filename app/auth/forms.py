@@ -1,7 +1,15 @@
 """Forms for joining and signing in."""
 
-from wtforms import PasswordField, RadioField, SelectChoice, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.widgets import PasswordInput
 
 from app.auth.services import (
     MAX_PASSWORD_LENGTH,
@@ -31,9 +39,14 @@ def pseudonym_field(label) -> StringField:
     )
 
 
-def new_password_field(label, missing) -> PasswordField:
+# A form sent back for another mistake keeps the new password typed (KeptPasswords clears it
+# when the password itself was the mistake); pages that show one are never stored (no-store).
+KEPT = PasswordInput(hide_value=False)
+
+
+def new_password_field(label, missing, widget=None) -> PasswordField:
     """A field for choosing a password, when joining or changing it later (`missing`: what to
-    say when it is left empty)."""
+    say when it is left empty; `widget`: KEPT to re-fill it when the form comes back)."""
     return PasswordField(
         label,
         description=_l("At least 8 characters. Three or four words you will remember work well."),
@@ -42,25 +55,47 @@ def new_password_field(label, missing) -> PasswordField:
             Length(min=MIN_PASSWORD_LENGTH, message=PASSWORD_TOO_SHORT),
             Length(max=MAX_PASSWORD_LENGTH, message=PASSWORD_TOO_LONG),
         ],
+        widget=widget,
         render_kw={"autocomplete": "new-password"},
     )
 
 
-class JoinForm(Form):
-    """Sign up as a young person: a pseudonym, a password and an age group; nothing else."""
-
-    username = pseudonym_field(_l("Choose a name to use here"))
-    password = new_password_field(
-        _l("Choose a password"), _l("Choose a password of at least 8 characters.")
-    )
-    confirm = PasswordField(
+def confirm_password_field() -> PasswordField:
+    """The new password typed again, re-filled like the password it confirms."""
+    return PasswordField(
         _l("Type the password again"),
         validators=[
             DataRequired(_l("Type the password again.")),
             EqualTo("password", message=_l("The passwords do not match.")),
         ],
+        widget=KEPT,
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class KeptPasswords:
+    """A form whose new password (`password`, `confirm`) is kept when it comes back with a
+    mistake elsewhere, and emptied when the mistake is in the password itself."""
+
+    def clear_refused_passwords(self) -> None:
+        """Empty both password boxes if either was refused, so both are typed again."""
+        if self.password.errors or self.confirm.errors:
+            self.password.data = self.confirm.data = ""
+
+
+class JoinForm(KeptPasswords, Form):
+    """Sign up as a young person: a pseudonym, a password and an age group; nothing else.
+
+    `suggestion` carries the password the page suggested, so a form sent back suggests the
+    same one (the page shows it only if it is one of ours: `kept_or_new_passphrase`).
+    """
+
+    username = pseudonym_field(_l("Choose a name to use here"))
+    suggestion = HiddenField()
+    password = new_password_field(
+        _l("Choose a password"), _l("Choose a password of at least 8 characters."), widget=KEPT
+    )
+    confirm = confirm_password_field()
     age_band = RadioField(
         _l("How old are you?"),
         choices=[SelectChoice(band, band.replace("-", " to ")) for band in AGE_BANDS],

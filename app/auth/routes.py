@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from app.access import roles_required
 from app.auth import bp, sessions
 from app.auth.forms import JoinForm, SignInForm
+from app.auth.joining import join_page
 from app.auth.services import authenticate, create_account
 from app.extensions import login_manager
 from app.i18n import _, ngettext
@@ -40,7 +41,7 @@ def join():
             sessions.start_sign_in(user)
             flash(_("Welcome, %(name)s! You can now share ideas and vote.", name=user.username))
             return redirect(url_for("ideas.index"), code=303)
-    return render("auth/join.html", form=form, status=400 if form.errors else 200)
+    return join_page("auth/join.html", form)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

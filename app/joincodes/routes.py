@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from app.access import STAFF_ROLES, require_member, roles_required
 from app.auth import sessions
 from app.auth.forms import JoinForm
+from app.auth.joining import join_page
 from app.fields import library_service_choices
 from app.i18n import _, _l
 from app.joincodes import bp, services
@@ -217,14 +218,9 @@ def join(code: str):
             sessions.start_sign_in(user)
             flash(_("Welcome, %(name)s! You can now share ideas and vote.", name=user.username))
             return redirect(_destination(join_code), code=303)
-    response = render(
+    return join_page(
         "joincodes/join.html",
-        form=form,
+        form,
         join_code=join_code,
         code=services.display_code(join_code.code),
-        passphrase=services.suggest_passphrase(),
-        status=400 if form.errors else 200,
     )
-    # The suggested password is on the page: no browser or proxy keeps a copy.
-    response.headers["Cache-Control"] = "no-store"
-    return response

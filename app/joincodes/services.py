@@ -378,31 +378,3 @@ def join_with_code(join_code: JoinCode, username: str, password: str, age_band: 
     except RuleError:
         db.session.rollback()  # the use counted above is taken back with the account
         raise
-
-
-# Easy words children know and can spell, for suggested passwords. Kept short and friendly.
-# fmt: off
-PASSPHRASE_WORDS = (
-    "apple", "badger", "banana", "beach", "bear", "bee", "berry", "bird", "biscuit", "boat",
-    "book", "bubble", "bunny", "cake", "camel", "candle", "carrot", "castle", "cat", "cloud",
-    "clover", "comet", "cookie", "crab", "crayon", "cupcake", "daisy", "dolphin", "dragon",
-    "drum", "duck", "eagle", "feather", "fern", "finch", "fish", "flower", "forest", "fox",
-    "frog", "garden", "giraffe", "goat", "grape", "hamster", "hat", "hedgehog", "hippo",
-    "honey", "horse", "island", "jelly", "kite", "koala", "ladder", "lemon", "leopard", "lion",
-    "llama", "lobster", "mango", "maple", "meadow", "melon", "mitten", "monkey", "moon",
-    "mouse", "mushroom", "nest", "ocean", "octopus", "orange", "otter", "owl", "panda",
-    "parrot", "peach", "peanut", "pebble", "pencil", "penguin", "pepper", "pickle", "pillow",
-    "pirate", "planet", "plum", "pony", "puffin", "pumpkin", "puppy", "rabbit", "rainbow",
-    "robin", "rocket", "sandal", "seal", "shell", "sheep", "ship", "snail", "snow", "sock",
-    "spider", "star", "strawberry", "sunflower", "swan", "teapot", "tiger", "toast", "tomato",
-    "tortoise", "tractor", "train", "tree", "tulip", "turtle", "unicorn", "violin", "volcano",
-    "wagon", "walrus", "whale", "wizard", "yogurt", "zebra",
-)
-# fmt: on
-PASSPHRASE_LENGTH = 4
-
-
-def suggest_passphrase() -> str:
-    """Four different easy words, such as "otter rocket plum daisy": easy to remember, hard
-    to guess (128 words, so about 260 million such passwords)."""
-    return " ".join(secrets.SystemRandom().sample(PASSPHRASE_WORDS, PASSPHRASE_LENGTH))

@@ -66,6 +66,23 @@
     field.focus({ preventScroll: true });
   });
 
+  // "Show password" (templates/auth/_show_password.html) comes hidden, so that without
+  // JavaScript there is no box to tick that does nothing; here it is shown, and ticking it shows
+  // the password boxes it names as text.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".show-password[hidden]").forEach(function (toggle) {
+      toggle.hidden = false;
+    });
+  });
+  document.addEventListener("change", function (event) {
+    var ids = event.target.getAttribute && event.target.getAttribute("data-show-password");
+    if (!ids) return;
+    ids.split(" ").forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box) box.type = event.target.checked ? "text" : "password";
+    });
+  });
+
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });
 })();
