@@ -48,4 +48,4 @@ class DeleteForm(Form):
         ],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField(_l("Delete my account"))
+    submit = SubmitField(_l("Yes, delete my account for good"))
