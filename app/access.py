@@ -6,18 +6,20 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, make_response, request, url_for
 from flask_login import current_user, login_url
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, select, union
 
 from app.extensions import db, login_manager
 from app.i18n import _l
 from app.models import (
     PUBLIC_STATUSES,
+    CodesignVolunteer,
     Consultation,
     Idea,
     Phase,
     QlpReview,
     Role,
     StaffMembership,
+    Vote,
 )
 from app.rules import RuleError
 from app.web import is_htmx, local_path
@@ -255,3 +257,55 @@ def require_lead(library_service_id: int | None = None) -> None:
     led = led_library_service_ids(current_user)
     if not led or (library_service_id is not None and library_service_id not in led):
         abort(403)
+
+
+# --- Reset codes: staff of a young person's library service make one, in person --------------
+
+
+def taken_part_in(person) -> frozenset[int]:
+    """The library services a young person belongs to, as far as anything here shows it: those
+    whose consultations they sent ideas to or voted in, or whose ideas they offered to help
+    design. (No account records where its owner joined: see JoinCode.)"""
+    by_idea = select(Consultation.library_service_id).join(
+        Idea, Idea.consultation_id == Consultation.id
+    )
+    return frozenset(
+        db.session.execute(
+            union(
+                by_idea.where(Idea.author_id == person.id),
+                by_idea.join(Vote, Vote.idea_id == Idea.id).where(Vote.user_id == person.id),
+                by_idea.join(CodesignVolunteer, CodesignVolunteer.idea_id == Idea.id).where(
+                    CodesignVolunteer.user_id == person.id
+                ),
+            )
+        ).scalars()
+    )
+
+
+def may_make_reset_code(actor, person) -> bool:
+    """Admins, and staff of a library service the young person has taken part in, make a
+    password reset code for them; for anyone else, a code would hand over the account."""
+    if person.role != Role.YOUNG_PERSON or actor.role not in STAFF_ROLES:
+        return False
+    if actor.role == Role.ADMIN:
+        return True
+    return bool(member_library_service_ids(actor) & taken_part_in(person))
+
+
+def refuse_unless_may_make_reset_code(actor, person) -> None:
+    """The rule reset codes apply: refuse (RuleError) anyone `may_make_reset_code` refuses."""
+    if actor.role not in STAFF_ROLES:
+        raise RuleError(_l("Only library staff can do that."))
+    if person.role != Role.YOUNG_PERSON:
+        raise RuleError(
+            _l("Reset codes are for young people's accounts. An admin helps staff."),
+            field="username",
+        )
+    if not may_make_reset_code(actor, person):
+        raise RuleError(
+            _l(
+                "This young person has not taken part in your library service's consultations, "
+                "so only their own library's staff or an admin can make their code."
+            ),
+            field="username",
+        )

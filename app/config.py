@@ -132,6 +132,15 @@ class Config:
     RATELIMIT_SIGN_IN_FAILURES_PER_ADDRESS = os.environ.get(
         "RATELIMIT_SIGN_IN_FAILURES_PER_ADDRESS", "150 per 15 minutes"
     )
+    # Wrong password reset codes (app/auth/resets.py), or forms sent back, for one name: enough
+    # for a mistyped code or two; a guesser of an 8-character code (40 bits) gets nowhere.
+    RATELIMIT_RESET_FAILURES_PER_ACCOUNT = os.environ.get(
+        "RATELIMIT_RESET_FAILURES_PER_ACCOUNT", "5 per 15 minutes"
+    )
+    # The same from one address, for any names: a few young people at a library's desk.
+    RATELIMIT_RESET_FAILURES_PER_ADDRESS = os.environ.get(
+        "RATELIMIT_RESET_FAILURES_PER_ADDRESS", "30 per 15 minutes"
+    )
     # Accounts made from one address: three classes joining in the same hour. Refused tries
     # (a name taken, a weak password) are common for children and count only as writes.
     RATELIMIT_JOINS_PER_ADDRESS = os.environ.get("RATELIMIT_JOINS_PER_ADDRESS", "100 per hour")

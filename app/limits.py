@@ -71,12 +71,15 @@ SIGN_IN = frozenset({"auth.sign_in"})
 PROPOSE = frozenset({"ideas.propose"})
 VOTE = frozenset({"ideas.vote", "ideas.unvote"})
 REPORT = frozenset({"reports.report"})
+RESET_PASSWORD = frozenset({"auth.reset_password"})
 # Joining with a code counts with joining without one: one bucket per address for both.
 JOIN = frozenset({"auth.join", "joincodes.join"})
 RULES = (
     Rule("RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT", by_account, SIGN_IN, counts=refused),
     Rule("RATELIMIT_SIGN_IN_FAILURES_PER_ADDRESS", by_address, SIGN_IN, counts=refused),
     Rule("RATELIMIT_JOINS_PER_ADDRESS", by_address, JOIN, counts=accepted),
+    Rule("RATELIMIT_RESET_FAILURES_PER_ACCOUNT", by_account, RESET_PASSWORD, counts=refused),
+    Rule("RATELIMIT_RESET_FAILURES_PER_ADDRESS", by_address, RESET_PASSWORD, counts=refused),
     Rule("RATELIMIT_PROPOSALS_PER_PERSON", by_person, PROPOSE, signed_in_only=True),
     Rule("RATELIMIT_PROPOSALS_PER_ADDRESS", by_address, PROPOSE),
     Rule("RATELIMIT_VOTES_PER_PERSON", by_person, VOTE, signed_in_only=True),

@@ -38,7 +38,13 @@ def test_join_form_asks_for_no_email_and_no_date_of_birth(client):
     form = re.search(r'<form method="post" action="/join".*?</form>', html, re.S).group(0)
     fields = set(re.findall(r'<input[^>]* name="([^"]+)"', form))
     assert fields == {
-        "csrf_token", "suggestion", "username", "password", "confirm", "age_band", "submit"
+        "csrf_token",
+        "suggestion",
+        "username",
+        "password",
+        "confirm",
+        "age_band",
+        "submit",
     }
     assert 'type="email"' not in html
     assert 'type="date"' not in html

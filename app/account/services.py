@@ -31,6 +31,7 @@ from app.models import (
     IdeaStatusChange,
     Notice,
     NoticeMute,
+    PasswordResetCode,
     Role,
     SignIn,
     StaffMembership,
@@ -302,6 +303,7 @@ def erase_accounts(users: Sequence[User]) -> None:
     db.session.execute(delete(CodesignVolunteer).where(CodesignVolunteer.user_id.in_(ids)))
     db.session.execute(delete(Notice).where(Notice.user_id.in_(ids)))
     db.session.execute(delete(NoticeMute).where(NoticeMute.user_id.in_(ids)))
+    db.session.execute(delete(PasswordResetCode).where(PasswordResetCode.user_id.in_(ids)))
     # Left from a staff role taken away since (staff in the audit log are never erased).
     db.session.execute(delete(StaffMembership).where(StaffMembership.user_id.in_(ids)))
     db.session.execute(

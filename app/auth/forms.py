@@ -118,3 +118,43 @@ class SignInForm(Form):
         render_kw={"autocomplete": "current-password"},
     )
     submit = SubmitField(_l("Sign in"))
+
+
+class ResetCodeForm(Form):
+    """Staff make a password reset code for a young person, who is with them in person."""
+
+    username = StringField(
+        _l("The young person's name on this site"),
+        description=_l("Ask them to show you, or spell it. Letter case does not matter."),
+        validators=[DataRequired(_l("Enter the name they use on this site.")), Length(max=30)],
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Make a reset code"))
+
+
+class ResetPasswordForm(KeptPasswords, Form):
+    """A young person chooses a new password with the code library staff gave them."""
+
+    username = StringField(
+        _l("Your name on this site"),
+        validators=[DataRequired(_l("Enter the name you use on this site.")), Length(max=30)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    code = StringField(
+        _l("Your reset code"),
+        description=_l("From library staff: 8 letters and numbers, like ABCD-2345."),
+        validators=[
+            DataRequired(_l("Enter the reset code library staff gave you.")),
+            Length(max=40),
+        ],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+        },
+    )
+    password = new_password_field(
+        _l("Choose a new password"), _l("Choose a new password of at least 8 characters."), KEPT
+    )
+    confirm = confirm_password_field()
+    submit = SubmitField(_l("Reset my password"))

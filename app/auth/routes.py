@@ -3,9 +3,9 @@
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from app.access import roles_required
-from app.auth import bp, sessions
-from app.auth.forms import JoinForm, SignInForm
+from app.access import STAFF_ROLES, roles_required
+from app.auth import bp, resets, sessions
+from app.auth.forms import JoinForm, ResetCodeForm, ResetPasswordForm, SignInForm
 from app.auth.joining import join_page
 from app.auth.services import authenticate, create_account
 from app.extensions import login_manager
@@ -60,6 +60,53 @@ def sign_in():
             target = local_path(request.args.get("next"), url_for("ideas.index"))
             return redirect(target, code=303)
     return render("auth/sign_in.html", form=form, status=400 if form.errors else 200)
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+def reset_password():
+    """Choose a new password with a reset code from library staff; signed in here, and out
+    everywhere else."""
+    if current_user.is_authenticated:
+        return redirect(url_for("account.change_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = resets.reset_password_with_code(
+                form.username.data, form.code.data, form.password.data
+            )
+        except RuleError as error:
+            form[error.field or "code"].errors.append(error.message)
+        else:
+            sessions.start_sign_in(user)
+            flash(_("Your password is changed. You are signed in here and nowhere else."))
+            return redirect(url_for("ideas.index"), code=303)
+    form.clear_refused_passwords()
+    response = render("auth/reset_password.html", form=form, status=400 if form.errors else 200)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/staff/reset-codes/new", methods=["GET", "POST"])
+@roles_required(*STAFF_ROLES)
+def make_reset_code():
+    """Make a one-time password reset code for a young person who is here in person."""
+    form = ResetCodeForm()
+    made = None
+    if form.validate_on_submit():
+        try:
+            made = resets.make_reset_code(current_user, form.username.data)
+        except RuleError as error:
+            form[error.field or "username"].errors.append(error.message)
+    response = render(
+        "auth/reset_code.html",
+        form=ResetCodeForm(formdata=None) if made else form,
+        made=made,
+        minutes=resets.RESET_CODE_MINUTES,
+        status=400 if form.errors else 200,
+    )
+    # The code is shown once: no browser or proxy keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -38,7 +38,7 @@ from app.models.reviews import (
 )
 from app.models.safeguarding import ConcernStatus, SafeguardingConcern
 from app.models.types import utcnow
-from app.models.users import AGE_BANDS, Role, SignIn, User
+from app.models.users import AGE_BANDS, PasswordResetCode, Role, SignIn, User
 
 # Indexes a migration makes that the models cannot describe portably (see search_document).
 MIGRATION_ONLY_INDEXES = frozenset({"ix_ideas_search"})
@@ -79,6 +79,7 @@ __all__ = [
     "PUBLIC_STATUSES",
     "Partner",
     "PartnerKind",
+    "PasswordResetCode",
     "Phase",
     "QlpRating",
     "QlpReview",

@@ -96,3 +96,20 @@ class SignIn(db.Model):
     device: Mapped[str] = mapped_column(sa.String(80), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PasswordResetCode(db.Model):
+    """A one-time code staff made, in person, for a young person who forgot their password.
+
+    Only a keyed hash of the code is kept (app/auth/resets.py), so a copy of the database
+    resets no one's password. Using it deletes it; a person has at most one at a time; who made
+    it is in the audit log.
+    """
+
+    __tablename__ = "password_reset_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
