@@ -96,6 +96,7 @@ NOT_FREE_TEXT = {
     ("outcomes", "code"): SEEDED,
     ("outcomes", "wording"): SEEDED,
     ("sign_ins", "token_hash"): "a SHA-256 of a random token",
+    ("password_reset_codes", "code_hash"): "an HMAC-SHA256 of a code the app makes",
     ("users", "password_hash"): "an Argon2id hash",
     ("users", "age_band"): "one of AGE_BANDS, chosen from a list and checked",
     ("users", "language"): "a language code from LANGUAGES",
