@@ -307,3 +307,9 @@ def test_guessing_codes_is_rate_limited_even_with_the_right_one_after(app, clien
     response = client.post("/reset-password", data=reset_form(client, made.code))
     assert response.status_code == 429
     assert password_is(young, PASSWORD)
+
+
+def test_staff_find_reset_a_password_from_the_join_codes_page(client, login, rita):
+    """Where staff already go to help young people join."""
+    login(rita)
+    assert 'href="/staff/reset-codes/new"' in client.get("/staff/join-codes").get_data(as_text=True)
