@@ -1,6 +1,7 @@
 """My account: downloading my data, changing my name and password, deleting my account."""
 
 import json
+import re
 
 import pytest
 from markupsafe import escape
@@ -382,6 +383,21 @@ def test_deleting_needs_my_password(make, client, login):
     response = post(client, "/account/delete", password="not-my-password")
     assert response.status_code == 400
     assert db.session.get(User, young.id) is not None
+
+
+def test_delete_my_account_looks_like_what_it_is(make, client, login):
+    """A section of its own in danger colours, plain words, and a confirming button that says
+    it is for good; the way out keeps the account."""
+    login(make.user())
+    page = client.get("/account").get_data(as_text=True)
+    section = re.search(r'<section class="danger-zone".*?</section>', page, re.S).group(0)
+    assert "Delete my account" in section and "You cannot undo it." in section
+    assert re.search(r'class="button button-danger" href="/account/delete"', section)
+    page = client.get("/account/delete").get_data(as_text=True)
+    assert re.search(
+        r'<input class="button button-danger"[^>]*value="Yes, delete my account for good"', page
+    )
+    assert "No, keep my account" in page
 
 
 def test_the_delete_page_says_plainly_what_happens(make, client, login):
