@@ -3,6 +3,7 @@ code in person; the young person chooses a new password with it, once, within 30
 is signed out everywhere else."""
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -313,3 +314,37 @@ def test_staff_find_reset_a_password_from_the_join_codes_page(client, login, rit
     """Where staff already go to help young people join."""
     login(rita)
     assert 'href="/staff/reset-codes/new"' in client.get("/staff/join-codes").get_data(as_text=True)
+
+
+@pytest.mark.committing
+@pytest.mark.parametrize(
+    "app_settings", [{"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 5}}]
+)
+def test_one_code_sent_five_times_at_once_resets_the_password_once(app, rita, young):
+    """A double tap, or a code shared in the playground: exactly one of five at once works."""
+    code = resets.make_reset_code(rita, "Wren").code
+    barrier, results, errors = threading.Barrier(5), [], []
+
+    def reset(number: int) -> None:
+        with app.app_context():
+            try:
+                barrier.wait(timeout=20)
+                resets.reset_password_with_code("Wren", code, f"{NEW_PASSWORD} {number}")
+                results.append(number)
+            except RuleError as refusal:
+                results.append(refusal.message)
+            except BaseException as error:  # reported to the test, never swallowed
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=reset, args=(n,)) for n in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    [winner] = [result for result in results if isinstance(result, int)]
+    assert results.count(resets.NOT_A_WORKING_CODE) == 4
+    assert password_is(young, f"{NEW_PASSWORD} {winner}")
+    assert len(audit("password.reset_with_code")) == 1
