@@ -298,7 +298,7 @@ def refuse_unless_may_make_reset_code(actor, person) -> None:
         raise RuleError(_l("Only library staff can do that."))
     if person.role != Role.YOUNG_PERSON:
         raise RuleError(
-            _l("Reset codes are for young people's accounts. An admin helps staff."),
+            _l("Reset codes are only for young people's accounts."),
             field="username",
         )
     if not may_make_reset_code(actor, person):

@@ -119,7 +119,7 @@ def test_admins_make_codes_for_young_people_only(make, rita):
     admin = make.user(Role.ADMIN)
     newcomer = make.user()
     assert resets.make_reset_code(admin, newcomer.username).person == newcomer
-    with pytest.raises(RuleError, match="for young people's accounts"):
+    with pytest.raises(RuleError, match="only for young people's accounts"):
         resets.make_reset_code(admin, rita.username)
 
 

@@ -1,4 +1,4 @@
-"""Forms for joining and signing in."""
+"""Forms for joining, signing in, and resetting a forgotten password with a code from staff."""
 
 from wtforms import (
     HiddenField,
