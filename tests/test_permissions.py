@@ -162,6 +162,10 @@ PAGES = [
     ("/staff/join-codes/new", staff_of_this_service(200, other_staff=200)),
     ("/staff/join-codes/{j}/poster", staff_of_this_service(200)),
     ("/staff/join-codes/{j}/end", staff_of_this_service(200)),
+    # Making a password reset code: any staff open the page (the young person decides whose).
+    ("/staff/reset-codes/new", staff_of_this_service(200, other_staff=200)),
+    # Using one: for someone signed out; anyone signed in changes their password instead.
+    ("/reset-password", everyone(303) | {ANON: 200}),
     ("/join/{jc}", everyone(303) | {ANON: 200}),
     # Reports: anyone signed in reports another's public idea; staff of its service decide.
     ("/ideas/{i}/report", everyone(200) | {ANON: 302}),
@@ -256,6 +260,9 @@ ACTIONS = [
     # An empty form: staff are told what is missing; the end button is the whole form.
     ("/staff/join-codes/new", staff_of_this_service(400, other_staff=400)),
     ("/staff/join-codes/{j}/end", staff_of_this_service(303)),
+    # Empty reset forms: told what is missing; anyone signed in is sent to change it instead.
+    ("/staff/reset-codes/new", staff_of_this_service(400, other_staff=400)),
+    ("/reset-password", everyone(303) | {ANON: 400}),
     # Joining with a code: an empty form is refused; anyone signed in is sent on.
     ("/join/{jc}", everyone(303) | {ANON: 400}),
     ("/notices/read-all", young_people_only(303)),

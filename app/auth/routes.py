@@ -67,7 +67,7 @@ def reset_password():
     """Choose a new password with a reset code from library staff; signed in here, and out
     everywhere else."""
     if current_user.is_authenticated:
-        return redirect(url_for("account.change_password"))
+        return redirect(url_for("account.change_password"), code=303)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
