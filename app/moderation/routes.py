@@ -5,7 +5,6 @@ outcome link or consultation answers 403 to anyone else (admins act everywhere).
 """
 
 from dataclasses import dataclass, replace
-from types import SimpleNamespace as namespace
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -255,8 +254,7 @@ def decide_from_queue(idea_id: int):
                 waiting=services.waiting_count(current_user),
             )
     if is_htmx():
-        return render("moderation/queue.html", "moderation/_pending_items.html", status=400,
-                      page=namespace(items=[card]))
+        return render("moderation/queue.html", "moderation/_queue_card.html", status=400, card=card)
     return _queue_page(failed=card, status=400)
 
 
