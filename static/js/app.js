@@ -69,7 +69,8 @@
 
   // Outcome pickers (templates/moderation/_outcome_picker.html): a box above the grouped
   // select narrows its options to those holding every word typed (in the outcome, its code or
-  // its group), and chooses the first match, so typing "6.3" then Tab has chosen it.
+  // its group), and chooses the first match (one matching by its own words first), so typing
+  // "6.3" then Tab has chosen it.
   function setUpPicker(input) {
     var select = document.getElementById(input.getAttribute("data-filters"));
     if (!select || input.hasAttribute("data-ready")) return;
@@ -84,9 +85,12 @@
     input.addEventListener("keydown", function (event) {
       if (event.key === "Enter") event.preventDefault();  // never sends the form by accident
     });
+    // What staff chose in the select themselves stays chosen while it matches; what the box
+    // chose is chosen afresh as the words change.
+    var chosen = "";
+    select.addEventListener("change", function () { chosen = select.value; });
     input.addEventListener("input", function () {
       var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-      var chosen = select.value;
       var matches = [];
       select.replaceChildren();
       if (blank) select.appendChild(blank);
@@ -101,8 +105,13 @@
         matches = matches.concat(kept);
       });
       var stillThere = matches.some(function (option) { return option.value === chosen && chosen; });
+      // An outcome whose own words match beats one found by its group's title.
+      var own = matches.filter(function (option) {
+        var label = option.textContent.toLowerCase();
+        return words.every(function (word) { return label.indexOf(word) !== -1; });
+      });
       if (stillThere) select.value = chosen;
-      else if (words.length && matches.length) select.value = matches[0].value;
+      else if (words.length && matches.length) select.value = (own[0] || matches[0]).value;
       else if (blank) select.value = "";
       if (!hint) return;
       if (!words.length) hint.textContent = hint.getAttribute("data-default") || hint.textContent;
