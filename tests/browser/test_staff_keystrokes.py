@@ -10,6 +10,7 @@ control it wants has focus, counting each press, so a header with more or fewer 
 nothing after the skip link.
 """
 
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import ARTIFACTS, PHONE
 from tests.browser.steps import sign_in
 
 pytestmark = pytest.mark.browser
@@ -157,3 +158,42 @@ def test_without_javascript_the_card_is_a_form_that_comes_back_to_the_queue(
         "Older students help with the move."
     )
     context.close()
+
+
+def test_wide_screens_give_staff_pages_the_width_and_long_pages_a_contents_list(
+    chromium, live_server
+):
+    """At 1280px the queue's cards sit side by side in a main wider than 768px, and the
+    co-designed service page has its contents list beside its sections, each a link away.
+    Screenshots of both pages at 360px and 1280px are kept in test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    heights = {}
+    for name, size in (("1280", DESKTOP), ("360", PHONE)):
+        context = chromium.new_context(**size)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        page.goto(live_server)
+        sign_in(page, STAFF, PASSWORD)
+        page.goto(f"{live_server}/staff/")
+        page.screenshot(path=str(ARTIFACTS / f"staff-queue-{name}.png"), full_page=True)
+        if name == "1280":
+            assert page.locator("main").bounding_box()["width"] > 768
+            tops = page.locator("#pending > li").evaluate_all(
+                "cards => cards.map(c => [c.getBoundingClientRect().top, c.getBoundingClientRect().left])"
+            )
+            assert len(tops) >= 2
+            assert tops[0][0] == tops[1][0] and tops[0][1] < tops[1][1], "two cards side by side"
+        page.goto(f"{live_server}/codesign/services/1")
+        page.screenshot(path=str(ARTIFACTS / f"codesign-service-{name}.png"), full_page=True)
+        heights[name] = page.evaluate("document.documentElement.scrollHeight")
+        contents = page.get_by_role("navigation", name="On this page")
+        expect(contents).to_be_visible()
+        if name == "1280":
+            nav = contents.bounding_box()
+            sections = page.locator(".page-sections").bounding_box()
+            assert nav["x"] + nav["width"] <= sections["x"], "the contents list is beside them"
+        contents.get_by_role("link", name="Partner organisations").click()
+        expect(page).to_have_url(re.compile(r"#partners-heading$"))
+        expect(page.get_by_role("heading", name="Partner organisations")).to_be_in_viewport()
+        context.close()
+    print(f"Co-designed service page height: {heights}")
