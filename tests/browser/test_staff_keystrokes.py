@@ -197,3 +197,28 @@ def test_wide_screens_give_staff_pages_the_width_and_long_pages_a_contents_list(
         expect(page.get_by_role("heading", name="Partner organisations")).to_be_in_viewport()
         context.close()
     print(f"Co-designed service page height: {heights}")
+
+
+def test_a_refused_decision_keeps_the_card_and_says_why(chromium, live_server):
+    """Reject with an outcome chosen: the card comes back in place with the reason, focused,
+    what was chosen kept, and the idea still waits."""
+    context = chromium.new_context(**DESKTOP)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto(live_server)
+    sign_in(page, STAFF, PASSWORD)
+    page.goto(f"{live_server}/staff/")
+    card = page.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name=IDEA, exact=True)
+    )
+    card.get_by_label("Find an outcome").fill("vision 5")
+    outcome = card.get_by_role("combobox", name="Outcome it serves (optional)")
+    expect(outcome).to_have_value("promise.vision.5")
+    card.get_by_role("button", name="Reject").click()
+    summary = card.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("An outcome is linked only to an idea you approve.")
+    expect(page).to_have_url(f"{live_server}/staff/")
+    expect(outcome).to_have_value("promise.vision.5")
+    expect(card.get_by_role("button", name="Approve and publish")).to_be_visible()
+    context.close()
