@@ -16,14 +16,13 @@ from app.access import may_read_idea, member_library_service_ids, require_member
 from app.extensions import db
 from app.fields import library_service_choices
 from app.i18n import _, _l, ngettext
-from app.ideas.services import change_status, staff_next_statuses
+from app.ideas.services import staff_next_statuses
 from app.labels import DECISION_LABELS
 from app.live import events as live
 from app.live import streams
 from app.models import Consultation, Idea, IdeaStatus, IdeaStatusChange, OutcomeLink
 from app.models.types import ROW_ID_MAX
 from app.moderation import bp, merging, services
-from app.outcomes import all_frameworks
 from app.moderation.forms import (
     ConsultationForm,
     DecisionForm,
@@ -32,6 +31,7 @@ from app.moderation.forms import (
     PhaseForm,
     RedactForm,
 )
+from app.outcomes import all_frameworks
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
 from app.web import after_post, is_htmx, render, render_listing
@@ -211,10 +211,19 @@ def queue():
     return _queue_page()
 
 
+def _refused(form: DecisionForm, error: RuleError) -> None:
+    """Show a rule's refusal beside the field it is about, or above the form."""
+    errors = form[error.field].errors if error.field in form else form.form_errors
+    errors.append(error.message)
+
+
 def _decided_words(idea: Idea, link: OutcomeLink | None) -> str:
     """What staff are told once a decision (and perhaps a link) is saved."""
-    said = _("Decision saved: %(decision)s, “%(title)s”.", decision=DECISION_LABELS[idea.status],
-             title=idea.title)
+    said = _(
+        "Decision saved: %(decision)s, “%(title)s”.",
+        decision=DECISION_LABELS[idea.status],
+        title=idea.title,
+    )
     if link is not None:
         said += " " + _("Linked to %(code)s.", code=link.outcome.code)
     return said
@@ -238,9 +247,7 @@ def decide_from_queue(idea_id: int):
                 form.rationale.data or "",
             )
         except RuleError as error:
-            (form[error.field].errors if error.field in form else form.form_errors).append(
-                error.message
-            )
+            _refused(form, error)
         else:
             said = _decided_words(idea, link)
             if not is_htmx():
@@ -314,9 +321,7 @@ def decide(idea_id: int):
                 decision.rationale.data or "",
             )
         except RuleError as error:
-            (decision[error.field].errors if error.field in decision else decision.form_errors).append(
-                error.message
-            )
+            _refused(decision, error)
         else:
             flash(_decided_words(idea, linked))
             return redirect(url_for("moderation.queue"), code=303)

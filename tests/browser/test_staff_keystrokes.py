@@ -81,9 +81,7 @@ def test_staff_approve_and_link_one_outcome_in_at_most_15_keys(
     page.goto(live_server)
     sign_in(page, STAFF, PASSWORD)
     page.goto(f"{live_server}/staff/")
-    card = page.get_by_role("listitem").filter(
-        has=page.get_by_role("link", name=IDEA, exact=True)
-    )
+    card = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=IDEA, exact=True))
     expect(card.get_by_role("button", name="Approve and publish")).to_be_visible()
     page.wait_for_function("document.querySelector('input[data-filters][data-ready]') !== null")
 
@@ -126,9 +124,7 @@ def test_staff_approve_and_link_one_outcome_in_at_most_15_keys(
     context.close()
 
 
-def test_without_javascript_the_card_is_a_form_that_comes_back_to_the_queue(
-    chromium, live_server
-):
+def test_without_javascript_the_card_is_a_form_that_comes_back_to_the_queue(chromium, live_server):
     """No script: the filter box is not shown, the outcomes are a grouped select, and the
     card's Approve posts and lands back on the queue, which says what was decided."""
     context = chromium.new_context(java_script_enabled=False, **PHONE)
@@ -137,9 +133,7 @@ def test_without_javascript_the_card_is_a_form_that_comes_back_to_the_queue(
     page.goto(live_server)
     sign_in(page, STAFF, PASSWORD)
     page.goto(f"{live_server}/staff/")
-    card = page.get_by_role("listitem").filter(
-        has=page.get_by_role("link", name=IDEA, exact=True)
-    )
+    card = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=IDEA, exact=True))
     expect(card.get_by_label("Find an outcome")).to_be_hidden()
     outcome = card.get_by_role("combobox", name="Outcome it serves (optional)")
     groups = outcome.locator("optgroup").evaluate_all("gs => gs.map(g => g.label)")
@@ -179,7 +173,7 @@ def test_wide_screens_give_staff_pages_the_width_and_long_pages_a_contents_list(
         if name == "1280":
             assert page.locator("main").bounding_box()["width"] > 768
             tops = page.locator("#pending > li").evaluate_all(
-                "cards => cards.map(c => [c.getBoundingClientRect().top, c.getBoundingClientRect().left])"
+                "cards => cards.map(c => c.getBoundingClientRect()).map(r => [r.top, r.left])"
             )
             assert len(tops) >= 2
             assert tops[0][0] == tops[1][0] and tops[0][1] < tops[1][1], "two cards side by side"
@@ -208,9 +202,7 @@ def test_a_refused_decision_keeps_the_card_and_says_why(chromium, live_server):
     page.goto(live_server)
     sign_in(page, STAFF, PASSWORD)
     page.goto(f"{live_server}/staff/")
-    card = page.get_by_role("listitem").filter(
-        has=page.get_by_role("link", name=IDEA, exact=True)
-    )
+    card = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=IDEA, exact=True))
     card.get_by_label("Find an outcome").fill("vision 5")
     outcome = card.get_by_role("combobox", name="Outcome it serves (optional)")
     expect(outcome).to_have_value("promise.vision.5")
