@@ -167,12 +167,14 @@ def _register_template_helpers(app: Flask) -> None:
     from app.ideas.services import can_vote_on
     from app.outcome_plain_words import plain_words
     from app.pagination import page_url
+    from app.web import is_wide_page
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         {name: value for name, value in vars(labels).items() if name.endswith("_LABELS")},
         can_vote_on=can_vote_on,
         page_url=page_url,
+        is_wide_page=is_wide_page,
     )
     app.jinja_env.filters["plain_words"] = plain_words
 

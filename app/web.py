@@ -35,6 +35,16 @@ def public_address(endpoint: str, **values) -> str | None:
     return None
 
 
+# Pages for staff, QLP teams and admins, who mostly work at a desk: on a wide screen they use the
+# width (base.html gives their <body> the class "layout-wide"; static/css/app.css).
+WIDE_PAGE_PREFIXES = ("/staff/", "/codesign/", "/review/", "/admin/", "/safeguarding/")
+
+
+def is_wide_page() -> bool:
+    """True on a staff, QLP or admin page."""
+    return request.path.startswith(WIDE_PAGE_PREFIXES)
+
+
 def is_htmx() -> bool:
     """True when htmx sent the request (and will swap part of the page)."""
     return request.headers.get("HX-Request") == "true"

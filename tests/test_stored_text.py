@@ -645,6 +645,7 @@ PSEUDONYM = (
 LABEL = "an aim's or outcome's label (app.review.services.item_label)"
 # Messages with values that nobody writes, and what those values are.
 NOT_PEOPLES_WORDS = {
+    ("app/moderation/routes.py", "_decided_words", "Linked to %(code)s."): "an outcome's code",
     ("app/account/routes.py", "change_name", "Your name is now %(name)s."): PSEUDONYM,
     (
         "app/auth/routes.py",
@@ -681,7 +682,6 @@ NOT_PEOPLES_WORDS = {
         "<module>",
         "Give each person from %(min)s to %(max)s votes, or leave it empty.",
     ): "numbers, filled in by WTForms",
-    ("app/moderation/routes.py", "decide", "Decision saved: %(decision)s."): "a status label",
     ("app/review/routes.py", "_rating_form", "Evidence for %(item)s"): LABEL,
     ("app/review/routes.py", "_rating_form", "Rating for %(item)s"): LABEL,
     ("app/review/routes.py", "_rating_form", "Save rating for %(item)s"): LABEL,
@@ -761,6 +761,24 @@ def new_accepted_idea(world: World) -> int:
             title="",
             description="Words of the idea.",
             status=IdeaStatus.ACCEPTED,
+        )
+        db.session.add(idea)
+        db.session.flush()
+        idea.title = marker(title, idea.id, Idea.title.type.length)
+        db.session.commit()
+        return idea.id
+
+
+def new_pending_idea(world: World) -> int:
+    """An idea waiting for staff in the library service, with a marker as its title."""
+    title = next(n for n, column in world.columns.items() if column == "ideas.title")
+    with world.app.app_context():
+        idea = Idea(
+            consultation_id=world.ids["teen_space"],
+            author_id=world.ids["users"][AUTHOR],
+            title="",
+            description="Words of the idea.",
+            status=IdeaStatus.PENDING,
         )
         db.session.add(idea)
         db.session.flush()
@@ -1048,6 +1066,13 @@ def start_from(status: IdeaStatus | None):
     return trigger
 
 
+def decide_from_queue(world):
+    """Staff decide on an idea from its queue card; the queue says what was decided."""
+    idea = new_pending_idea(world)
+    form = {f"idea-{idea}-decision": "rejected", f"idea-{idea}-message": "Not for now."}
+    return _lead(world).post(f"/staff/queue/ideas/{idea}", form)
+
+
 def end_join_code(world):
     """Staff end a join code."""
     code = world.ids["join_code"]
@@ -1242,6 +1267,11 @@ TRIGGERS: dict[tuple[str, str, str], Callable[[World], str]] = {
     ("app/moderation/routes.py", "_save_consultation", "Consultation saved: %(question)s"): (
         save_consultation
     ),
+    (
+        "app/moderation/routes.py",
+        "_decided_words",
+        "Decision saved: %(decision)s, “%(title)s”.",
+    ): decide_from_queue,
     (
         "app/safeguarding/routes.py",
         "_raised_message",

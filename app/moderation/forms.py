@@ -30,6 +30,19 @@ class DecisionForm(Form):
         validators=[Optional(), Length(max=MESSAGE_MAX)],
         render_kw={"rows": 3},
     )
+    # An outcome linked with the decision that publishes the idea (optional); see
+    # app/moderation/services.py `decide`.
+    outcome = SelectField(
+        _l("Outcome it serves (optional)"),
+        description=_l("Linked when you approve. The stages that fit this idea come first."),
+        validators=[Optional()],
+    )
+    rationale = TextAreaField(
+        _l("Why it serves this outcome"),
+        description=_l("A few words are enough."),
+        validators=[Optional(), Length(max=RATIONALE_MAX)],
+        render_kw={"rows": 2},
+    )
     submit = SubmitField(_l("Save decision"))
 
 

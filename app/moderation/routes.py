@@ -4,7 +4,7 @@ Staff see and act only in the library services they belong to: each route that l
 outcome link or consultation answers 403 to anyone else (admins act everywhere).
 """
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
@@ -16,7 +16,7 @@ from app.access import may_read_idea, member_library_service_ids, require_member
 from app.extensions import db
 from app.fields import library_service_choices
 from app.i18n import _, _l, ngettext
-from app.ideas.services import change_status, staff_next_statuses
+from app.ideas.services import staff_next_statuses
 from app.labels import DECISION_LABELS
 from app.live import events as live
 from app.live import streams
@@ -31,9 +31,19 @@ from app.moderation.forms import (
     PhaseForm,
     RedactForm,
 )
+from app.outcomes import all_frameworks
 from app.pagination import Cursor, Listing, cursor_from_request
 from app.rules import RuleError
-from app.web import render, render_listing
+from app.web import after_post, is_htmx, render, render_listing
+
+
+@dataclass(frozen=True)
+class QueueCard:
+    """An idea waiting for a decision, with its card's form and the outcomes it offers."""
+
+    idea: Idea
+    form: DecisionForm
+    picker: services.OutcomePicker
 
 
 def _get_idea(idea_id: int) -> Idea:
@@ -83,6 +93,20 @@ def _get_consultation(consultation_id: int) -> Consultation:
     return consultation
 
 
+# The decisions a queue card offers, as buttons; the idea's own page offers every decision.
+QUEUE_DECISIONS = (IdeaStatus.PUBLISHED, IdeaStatus.CHANGES_REQUESTED, IdeaStatus.REJECTED)
+
+
+def _show_all_outcomes() -> bool:
+    """Staff asked to be offered every outcome, the early years' too (or sent one: a POST)."""
+    return request.method == "POST" or request.args.get("outcomes") == "all"
+
+
+def _outcome_field_choices(picker: services.OutcomePicker, blank: str) -> list[SelectChoice]:
+    """A grouped select's choices: a blank first one, then the picker's outcomes."""
+    return [SelectChoice("", blank), *picker.choices()]
+
+
 def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
     """The decision and outcome-link forms, with the choices this idea allows."""
     decision = DecisionForm(prefix="decision")
@@ -94,9 +118,20 @@ def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
             for status in staff_next_statuses(idea)
         ],
     ]
+    picker = services.outcome_picker(idea, show_all=_show_all_outcomes())
+    decision.outcome.choices = _outcome_field_choices(picker, _l("No outcome for now"))
     link = OutcomeLinkForm(prefix="link")
-    link.outcome.choices = [SelectChoice("", _l("Choose an outcome")), *services.outcome_choices()]
+    link.outcome.choices = _outcome_field_choices(picker, _l("Choose an outcome"))
     return decision, link
+
+
+def _card_form(idea: Idea, frameworks: list, formdata=None) -> QueueCard:
+    """A queue card's decision form, and the outcomes it offers."""
+    picker = services.outcome_picker(idea, frameworks, show_all=_show_all_outcomes())
+    form = DecisionForm(prefix=f"idea-{idea.id}", formdata=formdata)
+    form.decision.choices = [SelectChoice(s.value, DECISION_LABELS[s]) for s in QUEUE_DECISIONS]
+    form.outcome.choices = _outcome_field_choices(picker, _l("No outcome for now"))
+    return QueueCard(idea, form, picker)
 
 
 def _idea_page(
@@ -113,6 +148,7 @@ def _idea_page(
         idea=idea,
         decision_form=decision,
         link_form=link,
+        show_all_outcomes=_show_all_outcomes(),
         redact_form=redact or RedactForm(prefix="redact", formdata=None, obj=idea),
         marked=services.marked_words(idea),
         revisions=revisions,
@@ -121,10 +157,21 @@ def _idea_page(
     )
 
 
-def _pending(cursor: Cursor | None) -> Listing:
-    """The ideas waiting for a decision, a page at a time."""
+def _pending(cursor: Cursor | None, failed: QueueCard | None = None) -> Listing:
+    """The ideas waiting for a decision, a page at a time, each with its card's form.
+
+    `failed` is a card sent back with mistakes: it takes its idea's place, or comes first.
+    """
+    page = services.moderation_queue(current_user, cursor)
+    frameworks = all_frameworks() if page.items else []
+    page = page.map(lambda idea: _card_form(idea, frameworks, formdata=None))
+    if failed is not None:
+        cards = [failed if card.idea.id == failed.idea.id else card for card in page.items]
+        if failed not in cards:
+            cards.insert(0, failed)
+        page = replace(page, items=cards)
     return Listing(
-        services.moderation_queue(current_user, cursor),
+        page,
         id="pending",
         items="moderation/_pending_items.html",
         url=url_for("moderation.pending"),
@@ -145,17 +192,77 @@ def _published(cursor: Cursor | None) -> Listing:
     )
 
 
-@bp.route("/")
-def queue():
-    """The first ideas waiting for a decision, and the latest published ideas to link."""
+def _queue_page(failed: QueueCard | None = None, status: int = 200):
+    """The queue: ideas waiting for a decision, and the latest published ideas to link."""
     return render(
         "moderation/queue.html",
         "moderation/_queue.html",
-        pending=_pending(None),
+        pending=_pending(None, failed),
         published=_published(None),
         waiting=services.waiting_count(current_user),
         no_membership=services.has_no_membership(current_user),
+        status=status,
     )
+
+
+@bp.route("/")
+def queue():
+    """The first ideas waiting for a decision, and the latest published ideas to link."""
+    return _queue_page()
+
+
+def _refused(form: DecisionForm, error: RuleError) -> None:
+    """Show a rule's refusal beside the field it is about, or above the form."""
+    errors = form[error.field].errors if error.field in form else form.form_errors
+    errors.append(error.message)
+
+
+def _decided_words(idea: Idea, link: OutcomeLink | None) -> str:
+    """What staff are told once a decision (and perhaps a link) is saved."""
+    said = _(
+        "Decision saved: %(decision)s, “%(title)s”.",
+        decision=DECISION_LABELS[idea.status],
+        title=idea.title,
+    )
+    if link is not None:
+        said += " " + _("Linked to %(code)s.", code=link.outcome.code)
+    return said
+
+
+@bp.post("/queue/ideas/<int:idea_id>")
+def decide_from_queue(idea_id: int):
+    """Approve, ask for changes or reject from the idea's queue card; approving may link one
+    outcome too. htmx swaps the card for what was decided; otherwise back to the queue."""
+    idea = _get_idea(idea_id)
+    card = _card_form(idea, all_frameworks(), formdata=request.form)
+    form = card.form
+    if form.validate():
+        try:
+            link = services.decide_in_place(
+                idea,
+                current_user,
+                IdeaStatus(form.decision.data),
+                form.message.data or "",
+                form.outcome.data or "",
+                form.rationale.data or "",
+            )
+        except RuleError as error:
+            _refused(form, error)
+        else:
+            said = _decided_words(idea, link)
+            if not is_htmx():
+                flash(said)
+            return after_post(
+                url_for("moderation.queue"),
+                "moderation/_decided.html",
+                idea=idea,
+                link=link,
+                message=said,
+                waiting=services.waiting_count(current_user),
+            )
+    if is_htmx():
+        return render("moderation/queue.html", "moderation/_queue_card.html", status=400, card=card)
+    return _queue_page(failed=card, status=400)
 
 
 @bp.route("/live/queue")
@@ -199,18 +306,24 @@ def idea(idea_id: int):
 
 @bp.route("/ideas/<int:idea_id>/decision", methods=["POST"])
 def decide(idea_id: int):
-    """Approve, reject, ask for changes, or move an idea further along."""
+    """Approve, reject, ask for changes, or move an idea further along; approving a waiting
+    idea may link one outcome too."""
     idea = _get_idea(idea_id)
     decision, link = _forms_for(idea)
     if decision.validate():
         try:
-            change_status(
-                idea, current_user, IdeaStatus(decision.decision.data), decision.message.data or ""
+            linked = services.decide(
+                idea,
+                current_user,
+                IdeaStatus(decision.decision.data),
+                decision.message.data or "",
+                decision.outcome.data or "",
+                decision.rationale.data or "",
             )
         except RuleError as error:
-            decision.form_errors.append(error.message)
+            _refused(decision, error)
         else:
-            flash(_("Decision saved: %(decision)s.", decision=DECISION_LABELS[idea.status]))
+            flash(_decided_words(idea, linked))
             return redirect(url_for("moderation.queue"), code=303)
     return _idea_page(idea, decision, link, status=400)
 

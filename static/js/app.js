@@ -1,5 +1,6 @@
-// Small enhancements on top of htmx: announce failed requests, move focus after Show more, and
-// to the summary of a form sent back with mistakes.
+// Small enhancements on top of htmx: announce failed requests, move focus after Show more, to
+// the summary of a form sent back with mistakes, and to the next idea once one is decided;
+// outcome pickers that narrow as staff type.
 (function () {
   "use strict";
 
@@ -80,6 +81,79 @@
     ids.split(" ").forEach(function (id) {
       var box = document.getElementById(id);
       if (box) box.type = event.target.checked ? "text" : "password";
+    });
+  });
+
+  // Outcome pickers (templates/moderation/_outcome_picker.html): a box above the grouped
+  // select narrows its options to those holding every word typed (in the outcome, its code or
+  // its group), and chooses the first match (one matching by its own words first), so typing
+  // "6.3" then Tab has chosen it.
+  function setUpPicker(input) {
+    var select = document.getElementById(input.getAttribute("data-filters"));
+    if (!select || input.hasAttribute("data-ready")) return;
+    input.setAttribute("data-ready", "");
+    input.closest("[hidden]") && input.closest("[hidden]").removeAttribute("hidden");
+    var hint = document.getElementById(input.id + "-hint");
+    var blank = select.querySelector("option[value='']");
+    var groups = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
+      return { group: group, options: Array.prototype.slice.call(group.querySelectorAll("option")) };
+    });
+    function text(option, group) { return (option.textContent + " " + group.label).toLowerCase(); }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();  // never sends the form by accident
+    });
+    // What staff chose in the select themselves stays chosen while it matches; what the box
+    // chose is chosen afresh as the words change.
+    var chosen = "";
+    select.addEventListener("change", function () { chosen = select.value; });
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var matches = [];
+      select.replaceChildren();
+      if (blank) select.appendChild(blank);
+      groups.forEach(function (entry) {
+        var kept = entry.options.filter(function (option) {
+          var haystack = text(option, entry.group);
+          return words.every(function (word) { return haystack.indexOf(word) !== -1; });
+        });
+        if (!kept.length) return;
+        entry.group.replaceChildren.apply(entry.group, kept);
+        select.appendChild(entry.group);
+        matches = matches.concat(kept);
+      });
+      var stillThere = matches.some(function (option) { return option.value === chosen && chosen; });
+      // An outcome whose own words match beats one found by its group's title.
+      var own = matches.filter(function (option) {
+        var label = option.textContent.toLowerCase();
+        return words.every(function (word) { return label.indexOf(word) !== -1; });
+      });
+      if (stillThere) select.value = chosen;
+      else if (words.length && matches.length) select.value = (own[0] || matches[0]).value;
+      else if (blank) select.value = "";
+      if (!hint) return;
+      if (!words.length) hint.textContent = hint.getAttribute("data-default") || hint.textContent;
+      else if (!matches.length) hint.textContent = hint.getAttribute("data-matches-none");
+      else if (matches.length === 1) hint.textContent = hint.getAttribute("data-matches-one");
+      else hint.textContent = hint.getAttribute("data-matches-many");
+    });
+    if (hint) hint.setAttribute("data-default", hint.textContent);
+  }
+  function setUpPickers(root) {
+    if (!root.querySelectorAll) return;
+    Array.prototype.forEach.call(root.querySelectorAll("input[data-filters]"), setUpPicker);
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpPickers(document); });
+  document.addEventListener("htmx:load", function (event) { setUpPickers(event.detail.elt); });
+
+  // A queue card decided in place (templates/moderation/_decided.html): focus moves on to the
+  // next idea waiting (its title), or stays on what was decided when it was the last.
+  document.addEventListener("htmx:afterSettle", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("li[data-decided]:not([data-seen])"), function (card) {
+      card.setAttribute("data-seen", "");
+      var next = card.nextElementSibling;
+      while (next && next.hasAttribute("data-decided")) next = next.nextElementSibling;
+      var link = next && next.querySelector("h3 a[href]");
+      (link || card).focus();
     });
   });
 

@@ -62,6 +62,8 @@ def accept_volunteer_and_log_session(page: Page) -> None:
     page.reload()
     page.get_by_role("button", name="Accept sam_reads").click()
     expect(page.locator("#codesigners")).to_contain_text("Co-designer")
+    # Sessions are folded until opened (the page's sections fold what is not in use).
+    page.locator("#sessions-section summary").first.click()
     session = page.locator("#sessions-panel")
     session.get_by_text("Log a session").click()
     session.get_by_label("Date").fill("2026-11-20")

@@ -127,7 +127,9 @@ def approve_idea(page: Page, title: str) -> None:
     decision = page.get_by_role("combobox", name="Decision", exact=True)
     decision.select_option(label="Approve and publish")
     page.get_by_role("button", name="Save decision").click()
-    expect(page.get_by_role("status")).to_contain_text("Decision saved: Approve and publish.")
+    expect(page.get_by_role("status")).to_contain_text(
+        f"Decision saved: Approve and publish, “{title}”."
+    )
 
 
 def open_published_idea_as_staff(page: Page, title: str) -> None:
