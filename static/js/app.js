@@ -95,18 +95,20 @@
     var active = document.activeElement;
     focusedBeforeSwap = active && active !== document.body ? active : null;
   });
-  document.addEventListener("htmx:afterSettle", function () {
+  function rescueFocus() {
     var lost = focusedBeforeSwap;
     var active = document.activeElement;
-    if (!lost || lost.isConnected || (active && active !== document.body)) return;
     focusedBeforeSwap = null;
+    if (!lost || lost.isConnected || (active && active !== document.body)) return;
     var named = lost.closest("[data-focus-after]");
     var ids = named ? named.getAttribute("data-focus-after").split(" ") : [];
     for (var i = 0; i < ids.length; i++) {
       if (focusInto(document.getElementById(ids[i]))) return;
     }
     focusInto(document.getElementById("main"));
-  });
+  }
+  // After every part of the answer has settled and the handlers above have moved focus.
+  document.addEventListener("htmx:afterSettle", function () { window.setTimeout(rescueFocus, 0); });
 
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });

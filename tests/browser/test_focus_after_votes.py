@@ -41,3 +41,35 @@ def test_taking_a_vote_back_from_your_votes_keeps_focus_at_that_idea(
     vote_again = card(page, QUIET).get_by_role("button", name=f"Vote for this idea: {QUIET}")
     expect(vote_again).to_be_focused()
     assert not focused_name(page).startswith("BODY")
+
+
+def test_an_htmx_answer_that_removes_the_focused_button_moves_focus_where_it_says(
+    browser_page: Page, live_server: str  # noqa: F811
+):
+    """When "Your votes" is answered in place by htmx (as a shorter list may be), the list that
+    held focus empties; focus moves to the place its button names (the idea's vote button),
+    never to the page itself."""
+    page = browser_page
+    sign_in(page, live_server, "sam_reads")
+    open_teen_space(page, live_server)
+    for title in (GAMING, QUIET):
+        card(page, title).get_by_role("button", name=f"Vote for this idea: {title}").click()
+        expect(card(page, title).get_by_role("button", name="Take back my vote")).to_be_visible()
+    page.evaluate(
+        """() => {
+          for (const form of document.querySelectorAll(".your-votes-list form")) {
+            form.setAttribute("hx-post", form.getAttribute("action"));
+            form.setAttribute("hx-swap", "none");
+            form.setAttribute("hx-include", ".vote-shown");
+            htmx.process(form);
+          }
+          window.stillTheSamePage = true;
+        }"""
+    )
+    mine = page.locator(".your-votes-list")
+    mine.get_by_role("button", name=f"Take back my vote: {QUIET}").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Your vote is taken back.")
+    expect(page.get_by_role("heading", name="Your votes")).to_have_count(0)
+    expect(card(page, QUIET).locator(".vote button")).to_be_focused()
+    assert page.evaluate("window.stillTheSamePage === true")
