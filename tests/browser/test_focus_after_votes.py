@@ -24,7 +24,8 @@ def focused_name(page: Page) -> str:
 
 
 def test_taking_a_vote_back_from_your_votes_keeps_focus_at_that_idea(
-    browser_page: Page, live_server: str  # noqa: F811
+    browser_page: Page,
+    live_server: str,  # noqa: F811
 ):
     """With both votes used, "Take back my vote" in "Your votes" frees one: focus lands on that
     idea's vote button, not the page, and the status region says what happened."""
@@ -44,7 +45,8 @@ def test_taking_a_vote_back_from_your_votes_keeps_focus_at_that_idea(
 
 
 def test_an_htmx_answer_that_removes_the_focused_button_moves_focus_where_it_says(
-    browser_page: Page, live_server: str  # noqa: F811
+    browser_page: Page,
+    live_server: str,  # noqa: F811
 ):
     """When "Your votes" is answered in place by htmx (as a shorter list may be), the list that
     held focus empties; focus moves to the place its button names (the idea's vote button),

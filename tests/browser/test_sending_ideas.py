@@ -22,7 +22,7 @@ def live_config() -> dict:
 
 
 def open_propose_form(page: Page, base_url: str) -> None:
-    """Sam, a demo young person, opens the form to share an idea on the secondary school question."""
+    """Sam, a demo young person, opens the form to share an idea about secondary school."""
     page.goto(base_url)
     sign_in(page, "sam_reads", PASSWORD)
     page.get_by_role("link", name=SECONDARY).click()
