@@ -551,7 +551,7 @@ def test_send_my_idea_sends_it_even_when_similar_ideas_exist(client, proposing):
     assert response.status_code == 303
     assert count_ideas() == before + 1
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Ideas like yours that are already on the site." in html
+    assert "Other people have shared ideas like yours." in html
     assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
 
 

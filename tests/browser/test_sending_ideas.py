@@ -56,7 +56,7 @@ def test_without_javascript_send_my_idea_sends_it_and_then_shows_similar_ideas(
     page.get_by_role("button", name="Send my idea").click()
     expect(page.get_by_role("status")).to_contain_text("Library staff will check your idea")
     expect(page.get_by_role("heading", level=1, name="Homework club")).to_be_visible()
-    expect(page.get_by_text("Ideas like yours that are already on the site.")).to_be_visible()
+    expect(page.get_by_text("Other people have shared ideas like yours.")).to_be_visible()
     expect(page.get_by_role("link", name=SIMILAR)).to_be_visible()
 
 
