@@ -8,7 +8,7 @@ languages to come will set it.
 """
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser.test_layout import PAGES, sign_in
 
@@ -78,3 +78,19 @@ def test_no_page_scrolls_sideways_at_200_percent_text(
         if found["width"] > WIDTH:
             too_wide[path] = f"{found['width']}px: " + "; ".join(found["wide"][:6])
     assert too_wide == {}, "\n".join(f"{path} {why}" for path, why in too_wide.items())
+
+
+@pytest.mark.parametrize("direction", ["ltr", "rtl"])
+def test_the_skip_link_shows_on_screen_when_tabbed_to(browser_page: Page, live_server, direction):
+    """Hidden above the page until the first Tab, then wholly on screen, at its start."""
+    page = browser_page
+    large_text(page)
+    page.goto(live_server + "/")
+    page.evaluate("(dir) => document.documentElement.setAttribute('dir', dir)", direction)
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.bounding_box()["y"] + skip.bounding_box()["height"] <= 0
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box["y"] >= 0 and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
