@@ -543,21 +543,32 @@ def count_ideas() -> int:
     return db.session.execute(select(func.count()).select_from(Idea)).scalar_one()
 
 
-def test_without_javascript_similar_ideas_are_shown_before_an_idea_is_sent(client, proposing):
-    """The first send shows the form again with the similar ideas and saves nothing; saying
-    the idea is different sends it."""
+def test_send_my_idea_sends_it_even_when_similar_ideas_exist(client, proposing):
+    """Similar ideas are advice, never a step in the way: the one button sends the idea, and
+    its page then shows its author the ideas like it (for those who saw none while typing)."""
     before = count_ideas()
-    response = propose(client, proposing)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert count_ideas() == before
-    assert "These ideas look similar. You could vote for one instead." in html
-    assert "Chess club on Fridays" in html
-    assert 'value="A chess club"' in html  # what was typed is kept
-    assert 'name="different"' in html
-    response = propose(client, proposing, different="My idea is different — send it")
+    response = propose(client, proposing, submit="Send my idea")
     assert response.status_code == 303
     assert count_ideas() == before + 1
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Other people have shared ideas like yours." in html
+    assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
+
+
+def test_a_form_sent_back_keeps_what_was_typed_and_shows_similar_ideas(client, proposing):
+    """A mistake saves nothing, keeps the title and the words typed, and shows the similar
+    ideas as advice, with no second button to find."""
+    before = count_ideas()
+    data = {"csrf_token": csrf_token(client), "title": "A chess club", "description": ""}
+    response = client.post(f"/consultations/{proposing.id}/propose", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert count_ideas() == before
+    assert 'value="A chess club"' in html
+    assert "These ideas look similar." in html
+    assert "Chess club on Fridays" in html
+    assert 'name="different"' not in html
+    assert "My idea is different" not in html
 
 
 def test_an_idea_like_no_other_is_sent_at_once(client, proposing):
@@ -578,7 +589,7 @@ def test_the_title_field_asks_for_similar_ideas_as_it_is_typed(client, proposing
 
 
 def test_htmx_gets_the_similar_ideas_and_a_word_for_the_status_region(client, proposing):
-    """The partial lists the ideas as links, offers to send anyway, and says how many."""
+    """The partial lists the ideas as links and says how many; the idea is sent either way."""
     response = client.get(
         f"/consultations/{proposing.id}/similar?title=Chess+club", headers={"HX-Request": "true"}
     )
@@ -586,7 +597,7 @@ def test_htmx_gets_the_similar_ideas_and_a_word_for_the_status_region(client, pr
     assert response.status_code == 200
     assert "<html" not in html
     assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
-    assert 'name="different"' in html
+    assert 'name="different"' not in html
     assert 'role="status" hx-swap-oob="innerHTML"><p>1 idea looks like yours.' in html
     nothing = client.get(
         f"/consultations/{proposing.id}/similar?title=Film", headers={"HX-Request": "true"}

@@ -80,6 +80,20 @@ def test_events_published_together_arrive_as_one_batch(brokers):
     assert [event["count"] for event in subscription.get(timeout=1)] == [1, 2, 3]
 
 
+def test_a_stream_opened_after_a_change_is_not_told_of_it(brokers):
+    """A page opened just after a change (its author's new idea) already shows it: its stream,
+    opened while that event still waited to be handed out, hears only what comes later."""
+    publisher, other_worker = brokers
+    publisher.hub.coalesce_seconds = other_worker.hub.coalesce_seconds = 0.5
+    watching = other_worker.subscribe(["consultation:1"])
+    publisher.publish("consultation:1", {"kind": "idea", "idea": 7, "listed": False})
+    time.sleep(0.1)  # the event has reached every worker, and waits in its batch
+    opened_later = other_worker.subscribe(["consultation:1"])
+    publisher.publish("consultation:1", {"kind": "votes", "idea": 5, "count": 1, "seq": 1})
+    assert [event["kind"] for event in first_batch(watching)] == ["idea", "votes"]
+    assert [event["kind"] for event in first_batch(opened_later)] == ["votes"]
+
+
 def test_closing_a_subscription_wakes_its_stream_and_stops_its_events(brokers):
     """A closed inbox returns at once and receives nothing more."""
     publisher, _ = brokers

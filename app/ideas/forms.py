@@ -32,12 +32,6 @@ class IdeaForm(Form):
     submit = SubmitField(_l("Send my idea"))
 
 
-class ProposeForm(IdeaForm):
-    """Propose an idea; when similar ideas are shown, the person may say theirs is different."""
-
-    different = SubmitField(_l("My idea is different — send it"))
-
-
 class IdeaFilterForm(Form):
     """Search and narrow a consultation's ideas (a GET form: the address keeps the choices).
 

@@ -23,7 +23,6 @@ from app.ideas.forms import (
     CodesignOfferForm,
     IdeaFilterForm,
     IdeaForm,
-    ProposeForm,
 )
 from app.live import events as live
 from app.live import streams
@@ -138,12 +137,15 @@ def consultation(consultation_id: int):
 @bp.route("/consultations/<int:consultation_id>/propose", methods=["GET", "POST"])
 @roles_required(*YOUNG_PERSON_ROLES)
 def propose(consultation_id: int):
-    """Propose an idea; it waits for staff to check it."""
+    """Propose an idea; it waits for staff to check it.
+
+    "Send my idea" always sends a valid idea: similar ideas are advice, shown under the title as
+    it is typed, on the form sent back with a mistake, and on the idea's page once it is sent
+    (for those without JavaScript), never a step in the way.
+    """
     consultation = _get_consultation(consultation_id)
-    form = ProposeForm()
-    sent = form.validate_on_submit()
-    similar = _similar_before_sending(consultation, form) if sent else []
-    if sent and not similar:
+    form = IdeaForm()
+    if form.validate_on_submit():
         try:
             idea = services.propose_idea(
                 current_user, consultation, form.title.data, form.description.data
@@ -153,22 +155,24 @@ def propose(consultation_id: int):
         else:
             flash(_("Thank you! Library staff will check your idea before it is shown to others."))
             return redirect(url_for("ideas.idea", idea_id=idea.id), code=303)
+    sent_back = form.errors or form.form_errors
     return render(
         "ideas/propose.html",
         consultation=consultation,
         form=form,
-        similar=similar,
-        status=400 if form.errors or form.form_errors else 200,
+        similar=_similar_to(consultation, form) if sent_back else [],
+        status=400 if sent_back else 200,
     )
 
 
-def _similar_before_sending(consultation: Consultation, form: ProposeForm) -> list[Idea]:
-    """Published ideas like the one being sent, shown once before it is saved (as the page
-    shows them while typing, for those without JavaScript); none once the person says
-    theirs is different, or where no idea could be sent anyway."""
-    if form.different.data or not consultation.accepts_proposals():
+def _similar_to(consultation: Consultation, form: IdeaForm) -> list[Idea]:
+    """Published ideas like the one sent back with a mistake, as the page shows them while
+    typing (for those without JavaScript); none where no idea could be sent anyway."""
+    if not consultation.accepts_proposals():
         return []
-    return finding.similar_ideas(consultation, form.title.data, form.description.data)
+    title = (form.title.data or "")[: services.TITLE_MAX]
+    description = (form.description.data or "")[: services.DESCRIPTION_MAX]
+    return finding.similar_ideas(consultation, title, description)
 
 
 @bp.route("/consultations/<int:consultation_id>/similar")
@@ -187,7 +191,6 @@ def similar(consultation_id: int):
         "ideas/_similar_response.html",
         consultation=consultation,
         similar=finding.similar_ideas(consultation, title),
-        form=ProposeForm(formdata=None),
     )
 
 
@@ -207,11 +210,16 @@ def idea(idea_id: int):
     )
     service = idea.codesign_service
     steps = services.latest_service_steps([service.id]) if service else {}
+    is_author = current_user.is_authenticated and idea.author_id == current_user.id
     return render(
         "ideas/idea.html",
         voted=services.has_voted(current_user, idea),
         votes_left=services.votes_left(current_user, idea.consultation),
-        is_author=current_user.is_authenticated and idea.author_id == current_user.id,
+        is_author=is_author,
+        # While it waits for staff, its author sees the published ideas like it (advice only).
+        similar=finding.similar_ideas(idea.consultation, idea.title, idea.description)
+        if is_author and idea.status == IdeaStatus.PENDING
+        else [],
         service=service,
         service_step=steps.get(service.id) if service else None,
         **_codesign_context(idea, services.offer_of(current_user, idea)),

@@ -7,7 +7,9 @@ Two brokers share one small interface (`publish`, `subscribe`, `healthy`):
 
 Either way, each process fans events out to its own streams through one `Hub`, which gathers
 events for a short moment and hands each stream one batch: a class voting at once costs each
-open stream a few wake-ups a second, not one per vote.
+open stream a few wake-ups a second, not one per vote. A stream hears only what reached its
+process after it opened: a page opened just after a change was made (the idea page a person is
+sent to once their idea is saved) already shows that change, and is not told of it as news.
 """
 
 import json
@@ -29,8 +31,10 @@ class BrokerUnavailable(Exception):
 class Subscription:
     """One open stream's inbox: the events published on its channels, a batch at a time."""
 
-    def __init__(self, hub: "Hub", channels: Iterable[str]):
+    def __init__(self, hub: "Hub", channels: Iterable[str], opened_after: int = 0):
         self.channels = frozenset(channels)
+        # The number of the last event the hub took before this inbox opened.
+        self.opened_after = opened_after
         self.closed = False
         self._hub = hub
         self._events: deque[dict] = deque()
@@ -66,14 +70,15 @@ class Hub:
         self.coalesce_seconds = coalesce_seconds
         self._lock = threading.Lock()
         self._listeners: dict[str, set[Subscription]] = {}
-        self._pending: dict[str, list[dict]] = {}
+        self._pending: dict[str, list[tuple[int, dict]]] = {}
+        self._taken = 0  # events taken so far, which numbers them
         self._wake = threading.Event()
         self._flusher: threading.Thread | None = None
 
     def subscribe(self, channels: Iterable[str]) -> Subscription:
         """A new inbox for events on these channels."""
-        subscription = Subscription(self, channels)
         with self._lock:
+            subscription = Subscription(self, channels, opened_after=self._taken)
             for channel in subscription.channels:
                 self._listeners.setdefault(channel, set()).add(subscription)
             if self._flusher is None:
@@ -102,7 +107,8 @@ class Hub:
         with self._lock:
             if channel not in self._listeners:
                 return
-            self._pending.setdefault(channel, []).append(event)
+            self._taken += 1
+            self._pending.setdefault(channel, []).append((self._taken, event))
         self._wake.set()
 
     def close_all(self) -> None:
@@ -113,7 +119,8 @@ class Hub:
             subscription.close()
 
     def _flush_forever(self) -> None:
-        """Hand out what gathered, a short while after the first event of each batch."""
+        """Hand out what gathered, a short while after the first event of each batch, to each
+        inbox that was open when the event was taken."""
         while True:
             self._wake.wait()
             time.sleep(self.coalesce_seconds)
@@ -124,9 +131,16 @@ class Hub:
                     (events, list(self._listeners.get(channel, ())))
                     for channel, events in pending.items()
                 ]
-            for events, listeners in batches:
+            for numbered, listeners in batches:
+                events = [event for _, event in numbered]
                 for subscription in listeners:
-                    subscription.deliver(events)
+                    if subscription.opened_after < numbered[0][0]:
+                        subscription.deliver(events)
+                        continue
+                    # Opened while this batch gathered: only the events taken since.
+                    newer = [event for n, event in numbered if n > subscription.opened_after]
+                    if newer:
+                        subscription.deliver(newer)
 
 
 class LocalBroker:

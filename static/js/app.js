@@ -1,6 +1,7 @@
 // Small enhancements on top of htmx: announce failed requests, move focus after Show more, to
-// the summary of a form sent back with mistakes, and to the next idea once one is decided;
-// outcome pickers that narrow as staff type.
+// the summary of a form sent back with mistakes, to the next idea once one is decided, and to
+// where a person acted after a reload or a swap that removed what held focus; outcome pickers
+// that narrow as staff type.
 (function () {
   "use strict";
 
@@ -156,6 +157,49 @@
       (link || card).focus();
     });
   });
+
+  // Focus never falls to the page itself after an action. A form answered with a reload comes
+  // back at the part it changed (a vote returns to "#vote-<id>"): focus moves into that part, to
+  // its first control, so keyboard and screen reader users carry on where they acted.
+  var CONTROLS = "button:not([disabled]), a[href], input:not([type=hidden]), select, textarea";
+  function focusInto(target) {
+    if (!target) return false;
+    var control = target.matches(CONTROLS) ? target : target.querySelector(CONTROLS);
+    if (!control) {
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      control = target;
+    }
+    control.focus();
+    return document.activeElement === control;
+  }
+  // Once loaded: the browser's own move to the fragment, after DOMContentLoaded, clears focus.
+  window.addEventListener("load", function () {
+    if (!location.hash || document.querySelector(".error-summary")) return;
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.closest("main")) focusInto(target);
+  });
+
+  // An htmx answer that removes the focused element (a list that empties) moves focus to the
+  // first place its markup names in `data-focus-after` (ids, most fitting first), else to main.
+  var focusedBeforeSwap = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var active = document.activeElement;
+    focusedBeforeSwap = active && active !== document.body ? active : null;
+  });
+  function rescueFocus() {
+    var lost = focusedBeforeSwap;
+    var active = document.activeElement;
+    focusedBeforeSwap = null;
+    if (!lost || lost.isConnected || (active && active !== document.body)) return;
+    var named = lost.closest("[data-focus-after]");
+    var ids = named ? named.getAttribute("data-focus-after").split(" ") : [];
+    for (var i = 0; i < ids.length; i++) {
+      if (focusInto(document.getElementById(ids[i]))) return;
+    }
+    focusInto(document.getElementById("main"));
+  }
+  // After every part of the answer has settled and the handlers above have moved focus.
+  document.addEventListener("htmx:afterSettle", function () { window.setTimeout(rescueFocus, 0); });
 
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });
