@@ -165,6 +165,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     from app import labels
     from app.ideas.services import can_vote_on
+    from app.ideas.journey import idea_journey
     from app.outcome_plain_words import plain_words
     from app.pagination import page_url
 
@@ -172,6 +173,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         {name: value for name, value in vars(labels).items() if name.endswith("_LABELS")},
         can_vote_on=can_vote_on,
+        idea_journey=idea_journey,
         page_url=page_url,
     )
     app.jinja_env.filters["plain_words"] = plain_words

@@ -22,6 +22,7 @@ from app.ideas.services import check_text, replace_words
 from app.models import (
     PUBLIC_STATUSES,
     Branch,
+    Colour,
     Consultation,
     Idea,
     IdeaRevision,
@@ -30,9 +31,11 @@ from app.models import (
     Outcome,
     OutcomeLink,
     Phase,
+    Picture,
     Role,
     User,
 )
+from app.models.consultations import default_colour, default_picture
 from app.outcomes import all_frameworks
 from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
@@ -188,10 +191,14 @@ def save_consultation(
     opens_at: datetime | None,
     closes_at: datetime | None,
     vote_budget: int | None,
+    colour: Colour | None = None,
+    picture: Picture | None = None,
 ) -> Consultation:
     """Create a consultation (as a draft) or change one; refuses anything inconsistent.
 
-    Staff put questions, and change them, only in the library services they belong to.
+    Staff put questions, and change them, only in the library services they belong to. A
+    consultation saved without a colour or picture keeps its own, or, when new, gets the
+    ones its id gives.
     """
     _require_staff(actor)
     if consultation is not None:
@@ -225,6 +232,12 @@ def save_consultation(
     consultation.closes_at = closes_at
     consultation.vote_budget = vote_budget
     db.session.flush()
+    consultation.colour = colour or (
+        default_colour(consultation.id) if created else consultation.colour
+    )
+    consultation.picture = picture or (
+        default_picture(consultation.id) if created else consultation.picture
+    )
     record(
         actor,
         "consultation.create" if created else "consultation.edit",
@@ -235,6 +248,8 @@ def save_consultation(
         opens_at=opens_at.isoformat() if opens_at else None,
         closes_at=closes_at.isoformat() if closes_at else None,
         vote_budget=vote_budget,
+        colour=consultation.colour.value,
+        picture=consultation.picture.value,
     )
     db.session.commit()
     return consultation
