@@ -164,8 +164,8 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from app import labels
-    from app.ideas.services import can_vote_on
     from app.ideas.journey import idea_journey
+    from app.ideas.services import can_vote_on
     from app.outcome_plain_words import plain_words
     from app.pagination import page_url
 

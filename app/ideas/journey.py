@@ -73,9 +73,7 @@ def step_of(status: IdeaStatus, phase: Phase) -> int | None:
     return _STEPS.get(status)
 
 
-def journey(
-    status: IdeaStatus, phase: Phase, before: IdeaStatus | None = None
-) -> Journey:
+def journey(status: IdeaStatus, phase: Phase, before: IdeaStatus | None = None) -> Journey:
     """The journey of an idea in `status`, in a consultation in `phase`.
 
     `before` is the status an idea off the way had before it left, so that the steps it did

@@ -74,7 +74,9 @@ class Consultation(db.Model):
     vote_budget: Mapped[int | None] = mapped_column()
     # How it looks on the home page and its own page: chosen by staff on the consultation form.
     colour: Mapped[Colour] = mapped_column(
-        enum_type(Colour, "consultation_colour"), default=Colour.SKY, server_default=Colour.SKY.value
+        enum_type(Colour, "consultation_colour"),
+        default=Colour.SKY,
+        server_default=Colour.SKY.value,
     )
     picture: Mapped[Picture] = mapped_column(
         enum_type(Picture, "consultation_picture"),

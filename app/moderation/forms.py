@@ -140,8 +140,10 @@ class ConsultationForm(Form):
     )
     colour = RadioField(
         _l("Colour"),
-        description=_l("Young people find the consultation by its colour and picture. "
-                       "Choose none to have one chosen for you."),
+        description=_l(
+            "Young people find the consultation by its colour and picture. "
+            "Choose none to have one chosen for you."
+        ),
         choices=[SelectChoice(colour.value, label) for colour, label in COLOUR_LABELS.items()],
         coerce=Colour,
         validators=[Optional()],
