@@ -3,6 +3,7 @@ an idea's journey on its page and in My ideas; a celebration when an idea is sen
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import flask_migrate
 import pytest
@@ -220,3 +221,47 @@ def test_a_vote_cast_is_celebrated_and_a_vote_taken_back_is_not(client, make, lo
     assert "celebrate" not in taken_back and "vote-cast" not in taken_back
     assert '<p class="celebrate">Your vote is counted.</p>' in send("vote", htmx=False)
     assert '<p class="celebrate">' not in send("unvote", htmx=False)
+
+
+# --- Contrast of the palette ------------------------------------------------------------------
+
+STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "css" / "app.css"
+
+
+def luminance(colour: str) -> float:
+    """The relative luminance of a #rrggbb colour (WCAG 2)."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """The contrast ratio of two #rrggbb colours."""
+    light, dark = sorted([luminance(one), luminance(other)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_every_colour_pair_of_the_palette_reaches_aa_contrast_for_text():
+    """Each consultation colour's words on white and on its wash, the ink on each wash, and
+    the site's own pairs: 4.5:1 at least (axe checks them on the pages too)."""
+    css = STYLESHEET.read_text()
+    root = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6});", css[: css.index("}")]))
+    pairs = {
+        "ink on paper": (root["ink"], root["paper"]),
+        "muted on paper": (root["muted"], root["paper"]),
+        "muted on wash": (root["muted"], root["wash"]),
+        "brand on paper": (root["brand"], root["paper"]),
+        "paper on brand": (root["paper"], root["brand"]),
+        "brand-dark on brand-wash": (root["brand-dark"], root["brand-wash"]),
+        "ink on brand-wash": (root["ink"], root["brand-wash"]),
+    }
+    for colour in Colour:
+        hexes = r"--theme: (#[0-9a-f]{6}); --theme-wash: (#[0-9a-f]{6});"
+        rule = re.search(rf"\.theme-{colour.value} {{ {hexes} }}", css)
+        assert rule, f"no .theme-{colour.value} in app.css"
+        strong, wash = rule.groups()
+        pairs[f"{colour} on paper"] = (strong, root["paper"])
+        pairs[f"{colour} on its wash"] = (strong, wash)
+        pairs[f"ink on {colour}'s wash"] = (root["ink"], wash)
+    ratios = {name: round(contrast(*pair), 2) for name, pair in pairs.items()}
+    assert {name: ratio for name, ratio in ratios.items() if ratio < 4.5} == {}
