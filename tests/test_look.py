@@ -219,8 +219,11 @@ def test_a_vote_cast_is_celebrated_and_a_vote_taken_back_is_not(client, make, lo
     assert '<p class="celebrate">Your vote is counted.' in cast
     taken_back = send("unvote", htmx=True)
     assert "celebrate" not in taken_back and "vote-cast" not in taken_back
-    assert '<p class="celebrate">Your vote is counted.</p>' in send("vote", htmx=False)
-    assert '<p class="celebrate">' not in send("unvote", htmx=False)
+    without_javascript = send("vote", htmx=False)
+    assert '<p class="celebrate">Your vote is counted.</p>' in without_javascript
+    assert f'<div class="vote vote-cast" id="vote-{idea.id}"' in without_javascript
+    taken_back = send("unvote", htmx=False)
+    assert '<p class="celebrate">' not in taken_back and "vote-cast" not in taken_back
 
 
 # --- Contrast of the palette ------------------------------------------------------------------

@@ -32,7 +32,9 @@ def post(client, idea, action="vote", htmx=False, shown=(), page=None):
 
 def block(html: str, idea) -> str:
     """One idea's vote block (ideas/_vote.html), as the page or answer holds it."""
-    found = re.search(rf'<div class="vote" id="vote-{idea.id}"[^>]*>.*?</div>', html, re.S)
+    found = re.search(
+        rf'<div class="vote(?: vote-cast)?" id="vote-{idea.id}"[^>]*>.*?</div>', html, re.S
+    )
     assert found, f"no vote block for idea {idea.id}"
     return found.group(0)
 

@@ -258,10 +258,11 @@ def _vote_action(idea_id: int, action, done_message: str, to_its_voters: bool = 
     except RuleError as error:
         message = refusal = str(error.message)
         ballot = services.ballot(current_user, idea)
-    # A vote just cast is celebrated (a star beside the words that say so: base.html).
+    # A vote just cast is celebrated: a star beside the words that say so (base.html) and
+    # beside the vote, found by the flash's category without JavaScript (ideas/_vote.html).
     celebrate = ballot.voted and refusal is None
     if not is_htmx():
-        category = "celebrate" if celebrate else "message"
+        category = f"vote-cast-{idea.id}" if celebrate else "message"
         flash(message, f"vote-refused-{idea.id}" if refusal else category)
     others = _blocks_turned(idea, ballot, refused=refusal is not None)
     return after_post(
