@@ -167,6 +167,8 @@ def test_the_idea_page_shows_its_journey_with_the_current_step_marked(client, ma
     assert re.search(r'<li class="step-current" aria-current="step">\s*Voting', html)
     assert html.count('aria-current="step"') == 1
     assert html.count("(done)") == 2
+    colour = idea.consultation.colour.value
+    assert f'<p class="meta in-answer-to theme-{colour}"><svg class="icon"' in html
 
 
 def test_my_ideas_shows_each_ideas_journey_and_an_honest_side_state(client, make, login):
