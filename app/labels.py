@@ -3,9 +3,11 @@
 from app.i18n import _l
 from app.models import (
     BeneficiaryGroup,
+    Colour,
     IdeaStatus,
     PartnerKind,
     Phase,
+    Picture,
     Rating,
     Recommendation,
     Role,
@@ -111,4 +113,23 @@ RECOMMENDATION_LABELS = {
     Recommendation.CONTINUE: _l("Continue"),
     Recommendation.CHANGE_COURSE: _l("Change course"),
     Recommendation.READY_TO_MAINSTREAM: _l("Ready to mainstream"),
+}
+
+# A consultation's own colour and picture, as staff choose them (moderation/consultation_form.html).
+COLOUR_LABELS = {
+    Colour.SUN: _l("Sunshine yellow"),
+    Colour.SKY: _l("Sky blue"),
+    Colour.LEAF: _l("Leaf green"),
+    Colour.BERRY: _l("Berry pink"),
+    Colour.CORAL: _l("Coral orange"),
+    Colour.GRAPE: _l("Grape purple"),
+}
+
+PICTURE_LABELS = {
+    Picture.BOOK: _l("A book"),
+    Picture.BULB: _l("A light bulb"),
+    Picture.SPEECH: _l("A speech bubble"),
+    Picture.STAR: _l("A star"),
+    Picture.ROCKET: _l("A rocket"),
+    Picture.MUSIC: _l("A music note"),
 }

@@ -11,6 +11,7 @@ from app.models import (
     CodesignService,
     CodesignSession,
     CodesignVolunteer,
+    Colour,
     Consultation,
     Idea,
     IdeaStatus,
@@ -23,6 +24,7 @@ from app.models import (
     Partner,
     PartnerKind,
     Phase,
+    Picture,
     QlpRating,
     QlpReview,
     QlpReviewResponse,
@@ -292,6 +294,8 @@ def load_demo_data() -> bool:
         phase=Phase.PROPOSALS_OPEN,
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=60),
+        colour=Colour.SKY,
+        picture=Picture.ROCKET,
     )
     teen_space = Consultation(
         library_service=service,
@@ -302,6 +306,8 @@ def load_demo_data() -> bool:
         opens_at=now - timedelta(days=14),
         closes_at=now + timedelta(days=30),
         vote_budget=3,
+        colour=Colour.SUN,
+        picture=Picture.BULB,
     )
     welcome = Consultation(
         library_service=service,
@@ -311,6 +317,8 @@ def load_demo_data() -> bool:
         phase=Phase.CLOSED,
         opens_at=now - timedelta(days=120),
         closes_at=now - timedelta(days=80),
+        colour=Colour.LEAF,
+        picture=Picture.SPEECH,
     )
     db.session.add_all([secondary, teen_space, welcome])
     users = {

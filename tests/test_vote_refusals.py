@@ -32,7 +32,9 @@ def post(client, idea, action="vote", htmx=False, shown=(), page=None):
 
 def block(html: str, idea) -> str:
     """One idea's vote block (ideas/_vote.html), as the page or answer holds it."""
-    found = re.search(rf'<div class="vote" id="vote-{idea.id}"[^>]*>.*?</div>', html, re.S)
+    found = re.search(
+        rf'<div class="vote(?: vote-cast)?" id="vote-{idea.id}"[^>]*>.*?</div>', html, re.S
+    )
     assert found, f"no vote block for idea {idea.id}"
     return found.group(0)
 
@@ -181,7 +183,7 @@ def test_the_htmx_vote_that_uses_the_last_one_changes_the_other_ideas_on_the_pag
     html = post(client, first, htmx=True, shown=shown).get_data(as_text=True)
     assert f'id="vote-{second.id}" hx-swap-oob' not in html, "one vote left changes nothing"
     html = post(client, second, htmx=True, shown=shown).get_data(as_text=True)
-    assert html.startswith(f'<div class="vote" id="vote-{second.id}">')
+    assert html.startswith(f'<div class="vote vote-cast" id="vote-{second.id}">')
     other = block(html, third)
     assert f'<div class="vote" id="vote-{third.id}" hx-swap-oob="true">' in other
     assert USED_TWO in text(other)

@@ -153,7 +153,10 @@ def propose(consultation_id: int):
         except RuleError as error:
             form.form_errors.append(error.message)
         else:
-            flash(_("Thank you! Library staff will check your idea before it is shown to others."))
+            flash(
+                _("Thank you! Library staff will check your idea before it is shown to others."),
+                "celebrate",
+            )
             return redirect(url_for("ideas.idea", idea_id=idea.id), code=303)
     sent_back = form.errors or form.form_errors
     return render(
@@ -263,8 +266,12 @@ def _vote_action(idea_id: int, action, done_message: str, to_its_voters: bool = 
     except RuleError as error:
         message = refusal = str(error.message)
         ballot = services.ballot(current_user, idea)
+    # A vote just cast is celebrated: a star beside the words that say so (base.html) and
+    # beside the vote, found by the flash's category without JavaScript (ideas/_vote.html).
+    celebrate = ballot.voted and refusal is None
     if not is_htmx():
-        flash(message, f"vote-refused-{idea.id}" if refusal else "message")
+        category = f"vote-cast-{idea.id}" if celebrate else "message"
+        flash(message, f"vote-refused-{idea.id}" if refusal else category)
     others = _blocks_turned(idea, ballot, refused=refusal is not None)
     return after_post(
         f"{back.partition('#')[0]}#vote-{idea.id}",
@@ -275,6 +282,7 @@ def _vote_action(idea_id: int, action, done_message: str, to_its_voters: bool = 
         next=back,
         message=message,
         refusal=refusal,
+        celebrate=celebrate,
         others=others,
         others_voted=services.voted_idea_ids(current_user, others or []),
     )

@@ -494,10 +494,13 @@ def published_ideas(consultation: Consultation, cursor: Cursor | None = None) ->
 def ideas_by_author(author: User, cursor: Cursor | None = None) -> Page[Idea]:
     """A page of what this person has proposed, newest first, whatever its status.
 
-    Each idea comes with the co-designed service it became, if any, in the same query.
+    Each idea comes with its consultation (its phase says where the idea is on its journey)
+    and the co-designed service it became, if any, in the same query.
     """
     return paginate(
-        select(Idea).where(Idea.author_id == author.id).options(joinedload(Idea.codesign_service)),
+        select(Idea)
+        .where(Idea.author_id == author.id)
+        .options(joinedload(Idea.codesign_service), joinedload(Idea.consultation)),
         [Idea.id],
         cursor,
         descending=True,

@@ -14,7 +14,7 @@ from app.models.codesign import (
     StaffSkill,
     VolunteerStatus,
 )
-from app.models.consultations import Consultation, Phase
+from app.models.consultations import Colour, Consultation, Phase, Picture
 from app.models.ideas import (
     PUBLIC_STATUSES,
     Idea,
@@ -60,6 +60,7 @@ __all__ = [
     "CodesignService",
     "CodesignSession",
     "CodesignVolunteer",
+    "Colour",
     "ConcernStatus",
     "Consultation",
     "Idea",
@@ -81,6 +82,7 @@ __all__ = [
     "PartnerKind",
     "PasswordResetCode",
     "Phase",
+    "Picture",
     "QlpRating",
     "QlpReview",
     "QlpReviewResponse",

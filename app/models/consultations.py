@@ -20,6 +20,41 @@ class Phase(StrEnum):
     CLOSED = "closed"
 
 
+class Colour(StrEnum):
+    """A consultation's own colour, from a fixed palette whose every pair is checked for
+    contrast (static/css/app.css `.theme-*`; tests/browser/test_look.py)."""
+
+    SUN = "sun"
+    SKY = "sky"
+    LEAF = "leaf"
+    BERRY = "berry"
+    CORAL = "coral"
+    GRAPE = "grape"
+
+
+class Picture(StrEnum):
+    """A consultation's own picture, from the fixed set drawn in templates/_pictures.html."""
+
+    BOOK = "book"
+    BULB = "bulb"
+    SPEECH = "speech"
+    STAR = "star"
+    ROCKET = "rocket"
+    MUSIC = "music"
+
+
+def default_colour(consultation_id: int) -> Colour:
+    """The colour a consultation gets when none was chosen: one after another, by id."""
+    colours = list(Colour)
+    return colours[consultation_id % len(colours)]
+
+
+def default_picture(consultation_id: int) -> Picture:
+    """The picture a consultation gets when none was chosen: one after another, by id."""
+    pictures = list(Picture)
+    return pictures[consultation_id % len(pictures)]
+
+
 class Consultation(db.Model):
     """A question put to young people, scoped to a library service or one of its branches."""
 
@@ -37,6 +72,17 @@ class Consultation(db.Model):
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     vote_budget: Mapped[int | None] = mapped_column()
+    # How it looks on the home page and its own page: chosen by staff on the consultation form.
+    colour: Mapped[Colour] = mapped_column(
+        enum_type(Colour, "consultation_colour"),
+        default=Colour.SKY,
+        server_default=Colour.SKY.value,
+    )
+    picture: Mapped[Picture] = mapped_column(
+        enum_type(Picture, "consultation_picture"),
+        default=Picture.BOOK,
+        server_default=Picture.BOOK.value,
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     library_service: Mapped[LibraryService] = relationship()

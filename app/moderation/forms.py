@@ -1,14 +1,22 @@
 """Forms staff fill in."""
 
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from app.fields import Form, LocalDateTimeField, id_or_none
 from app.i18n import _l
 from app.ideas.services import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
-from app.labels import PHASE_LABELS
-from app.models import Phase
+from app.labels import COLOUR_LABELS, PHASE_LABELS, PICTURE_LABELS
+from app.models import Colour, Phase, Picture
 from app.models.types import ROW_ID_MAX
 from app.moderation.services import (
     CONSULTATION_DESCRIPTION_MAX,
@@ -142,6 +150,22 @@ class ConsultationForm(Form):
             ),
         ],
         render_kw={"inputmode": "numeric", "min": 1, "max": VOTE_BUDGET_MAX},
+    )
+    colour = RadioField(
+        _l("Colour"),
+        description=_l(
+            "Young people find the consultation by its colour and picture. "
+            "Choose none to have one chosen for you."
+        ),
+        choices=[SelectChoice(colour.value, label) for colour, label in COLOUR_LABELS.items()],
+        coerce=Colour,
+        validators=[Optional()],
+    )
+    picture = RadioField(
+        _l("Picture"),
+        choices=[SelectChoice(picture.value, label) for picture, label in PICTURE_LABELS.items()],
+        coerce=Picture,
+        validators=[Optional()],
     )
     submit = SubmitField(_l("Save consultation"))
 

@@ -448,6 +448,8 @@ def _consultation_form(consultation: Consultation | None) -> ConsultationForm:
             opens_at=consultation.opens_at,
             closes_at=consultation.closes_at,
             vote_budget=consultation.vote_budget,
+            colour=consultation.colour,
+            picture=consultation.picture,
         )
     else:
         # With a single library service there is nothing to choose.
@@ -480,6 +482,8 @@ def _save_consultation(consultation: Consultation | None):
                 opens_at=form.opens_at.data,
                 closes_at=form.closes_at.data,
                 vote_budget=form.vote_budget.data,
+                colour=form.colour.data,
+                picture=form.picture.data,
             )
         except RuleError as error:
             form.form_errors.append(error.message)

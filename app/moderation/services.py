@@ -23,6 +23,7 @@ from app.models import (
     AGE_BANDS,
     PUBLIC_STATUSES,
     Branch,
+    Colour,
     Consultation,
     Idea,
     IdeaRevision,
@@ -32,9 +33,11 @@ from app.models import (
     OutcomeFramework,
     OutcomeLink,
     Phase,
+    Picture,
     Role,
     User,
 )
+from app.models.consultations import default_colour, default_picture
 from app.outcomes import all_frameworks
 from app.pagination import Cursor, Page, paginate
 from app.rules import RuleError
@@ -365,10 +368,14 @@ def save_consultation(
     opens_at: datetime | None,
     closes_at: datetime | None,
     vote_budget: int | None,
+    colour: Colour | None = None,
+    picture: Picture | None = None,
 ) -> Consultation:
     """Create a consultation (as a draft) or change one; refuses anything inconsistent.
 
-    Staff put questions, and change them, only in the library services they belong to.
+    Staff put questions, and change them, only in the library services they belong to. A
+    consultation saved without a colour or picture keeps its own, or, when new, gets the
+    ones its id gives.
     """
     _require_staff(actor)
     if consultation is not None:
@@ -402,6 +409,12 @@ def save_consultation(
     consultation.closes_at = closes_at
     consultation.vote_budget = vote_budget
     db.session.flush()
+    consultation.colour = colour or (
+        default_colour(consultation.id) if created else consultation.colour
+    )
+    consultation.picture = picture or (
+        default_picture(consultation.id) if created else consultation.picture
+    )
     record(
         actor,
         "consultation.create" if created else "consultation.edit",
@@ -412,6 +425,8 @@ def save_consultation(
         opens_at=opens_at.isoformat() if opens_at else None,
         closes_at=closes_at.isoformat() if closes_at else None,
         vote_budget=vote_budget,
+        colour=consultation.colour.value,
+        picture=consultation.picture.value,
     )
     db.session.commit()
     return consultation
