@@ -164,6 +164,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from app import labels
+    from app.dates import opening_words
     from app.ideas.services import can_vote_on
     from app.outcome_plain_words import plain_words
     from app.pagination import page_url
@@ -172,6 +173,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(
         {name: value for name, value in vars(labels).items() if name.endswith("_LABELS")},
         can_vote_on=can_vote_on,
+        opening_words=opening_words,
         page_url=page_url,
     )
     app.jinja_env.filters["plain_words"] = plain_words

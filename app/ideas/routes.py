@@ -125,7 +125,11 @@ def consultation(consultation_id: int):
         consultation=consultation,
         filters=filters,
         filter_form=IdeaFilterForm.showing(
-            filters, filters.sort_for(consultation), outcomes, parsed.problems
+            filters,
+            filters.sort_for(consultation),
+            outcomes,
+            parsed.problems,
+            finding.status_filters_found(consultation, filters.status),
         ),
         found=finding.count_found(consultation, filters),
         summary=finding.closed_summary(consultation) if closed else None,
