@@ -12,7 +12,7 @@ from app.models.types import utcnow
 
 
 def day_and_month(when: datetime, now: datetime | None = None) -> str:
-    """"6 January", or "6 January 2028" when that is not this year (in the site's timezone)."""
+    """ "6 January", or "6 January 2028" when that is not this year (in the site's timezone)."""
     this_year = to_user_timezone(now or utcnow()).year
     same_year = to_user_timezone(when).year == this_year
     return format_datetime(when, "d MMMM" if same_year else "d MMMM yyyy")

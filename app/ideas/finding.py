@@ -262,7 +262,9 @@ def status_filters_found(consultation: Consultation, chosen: str | None = None) 
     present = set(
         db.session.scalars(
             select(Idea.status)
-            .where(Idea.consultation_id == consultation.id, Idea.status.in_(sorted(PUBLIC_STATUSES)))
+            .where(
+                Idea.consultation_id == consultation.id, Idea.status.in_(sorted(PUBLIC_STATUSES))
+            )
             .distinct()
         )
     )
