@@ -125,7 +125,7 @@ def test_with_every_vote_used_each_other_idea_says_so_instead_of_offering_a_butt
 def test_your_votes_links_to_each_idea_holding_a_vote_whose_one_button_takes_it_back(
     client, make, login
 ):
-    """"Your votes" is a short list of links, so "Take back my vote" is on the page once per
+    """ "Your votes" is a short list of links, so "Take back my vote" is on the page once per
     idea; taking one back frees the budget: the buttons come back."""
     consultation, (first, second, third) = budgeted(make, budget=2)
     login(make.user())
@@ -262,4 +262,3 @@ def test_vote_buttons_are_named_with_their_ideas_title_after_the_words_they_show
     assert ("Vote for this idea", "Vote for this idea: Idea B") in accessible_names(
         block(idea_page, second)
     )
-
