@@ -97,7 +97,7 @@ def review_and_sign(page: Page) -> None:
     comment.fill("A promising start, led by the young people.")
     page.get_by_role("group", name="Recommendation").get_by_label("Continue").check()
     page.get_by_role("button", name="Save comment and recommendation").click()
-    expect(page.get_by_role("status")).to_contain_text("Saved")
+    expect(page.get_by_role("status")).to_contain_text("Overall comment and recommendation saved.")
     page.reload()
     page.get_by_role("button", name="Sign this review").click()
     expect(page.get_by_role("status")).to_contain_text("signed")
@@ -105,7 +105,7 @@ def review_and_sign(page: Page) -> None:
 
 def see_you_said_we_did(page: Page) -> None:
     """The young person finds the service, its idea and their credit on "You said, we did"."""
-    page.get_by_role("link", name="You said, we did").first.click()
+    go_to(page, "You said, we did")
     story = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=SERVICE))
     expect(story).to_contain_text(SUMMARY)
     expect(story).to_contain_text(IDEA)

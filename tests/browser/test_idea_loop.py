@@ -85,7 +85,7 @@ def vote_without_reload(page: Page, title: str) -> None:
     """Vote, take the vote back and vote again; htmx swaps the button and count in place."""
     open_consultation(page)
     # The consultation's phase, under its question (the status filter has an option so named).
-    expect(page.locator("main > p.meta").first).to_contain_text("Open for votes")
+    expect(page.locator("main p.meta").first).to_contain_text("Open for votes")
     card = card_with_link(page, title)
     expect(card).to_contain_text(votes(0))
     # A full page load would drop this marker; an htmx swap keeps it.

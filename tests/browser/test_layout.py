@@ -130,6 +130,7 @@ LAYOUT_PROBLEMS = """
   const targets = "button, .button, select, textarea, "
     + "input:not([type=hidden]):not([type=checkbox]):not([type=radio])";
   for (const el of document.querySelectorAll(targets)) {
+    if (!el.checkVisibility()) continue;  // not on screen (say, in a closed menu): nothing to tap
     const height = el.getBoundingClientRect().height;
     if (height < 44) problems.push(`small tap target (${height}px): ${el.outerHTML.slice(0, 80)}`);
   }
