@@ -164,6 +164,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from app import labels
+    from app.dates import opening_words
     from app.ideas.journey import idea_journey
     from app.ideas.services import can_vote_on
     from app.outcome_plain_words import plain_words
@@ -175,6 +176,7 @@ def _register_template_helpers(app: Flask) -> None:
         {name: value for name, value in vars(labels).items() if name.endswith("_LABELS")},
         can_vote_on=can_vote_on,
         idea_journey=idea_journey,
+        opening_words=opening_words,
         page_url=page_url,
         is_wide_page=is_wide_page,
     )

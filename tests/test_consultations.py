@@ -203,13 +203,15 @@ def test_times_are_typed_and_shown_in_the_libraries_timezone(client, library, st
     assert "Europe/London" in edit_page
 
 
-def test_consultation_page_shows_when_it_closes(client, make, library, staff):
-    """Young people see the closing time in local time."""
+def test_consultation_page_shows_the_day_it_closes(client, make, library, staff):
+    """Young people see the closing day in local time, without the time of day: half past
+    eleven at night in UTC is already the next day in London's summer."""
     consultation = make.consultation(
-        closes_at=datetime(2027, 7, 1, 16, 30, tzinfo=UTC), library_service=library
+        closes_at=datetime(2030, 6, 30, 23, 30, tzinfo=UTC), library_service=library
     )
     page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
-    assert "Closes 1 Jul 2027, 17:30" in page
+    assert "Closes 1 July 2030" in page
+    assert "00:30" not in page
 
 
 @pytest.mark.parametrize(

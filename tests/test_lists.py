@@ -27,6 +27,7 @@ LIST_PAGES = [
     (None, "/"),
     (None, "/consultations/{c}"),
     (None, "/outcomes"),
+    (None, "/consultations/closed"),
     (Role.YOUNG_PERSON, "/"),
     (Role.YOUNG_PERSON, "/consultations/{c}"),
     (Role.YOUNG_PERSON, "/my-ideas"),

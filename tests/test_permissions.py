@@ -110,6 +110,7 @@ def safeguarding_leads_only() -> dict:
 # (path, {who: expected status}); 302 means sent to sign in.
 PAGES = [
     ("/", everyone()),
+    ("/consultations/closed", everyone()),
     ("/outcomes", everyone()),
     ("/my-ideas", young_people_only(200)),
     ("/consultations/{c}/propose", young_people_only(200)),

@@ -656,6 +656,9 @@ NOT_PEOPLES_WORDS = {
         PSEUDONYM
     ),
     ("app/codesign/forms.py", "<module>", "Aged %(band)s"): "an age band from AGE_BANDS",
+    ("app/dates.py", "opening_words", "Closed %(when)s"): "a date",
+    ("app/dates.py", "opening_words", "Closes %(when)s"): "a date",
+    ("app/dates.py", "opening_words", "Opens %(when)s"): "a date",
     ("app/codesign/routes.py", "change_status", "Status changed: %(status)s."): "a status label",
     ("app/ideas/services.py", "cast_vote", "You have used all %(budget)s of your votes here."): (
         "a number"

@@ -255,6 +255,26 @@ def _sort_keys(sort: str, viewer) -> list[ColumnElement]:
     return [_mixed(viewer), Idea.id]
 
 
+def status_filters_found(consultation: Consultation, chosen: str | None = None) -> list[str]:
+    """The status filters that would find some of the consultation's public ideas (and the one
+    chosen, if any), in one query: while every idea is open for votes, there is nothing to
+    choose between."""
+    present = set(
+        db.session.scalars(
+            select(Idea.status)
+            .where(
+                Idea.consultation_id == consultation.id, Idea.status.in_(sorted(PUBLIC_STATUSES))
+            )
+            .distinct()
+        )
+    )
+    return [
+        key
+        for key, (_label, statuses) in STATUS_FILTERS.items()
+        if statuses & present or key == chosen
+    ]
+
+
 def count_found(consultation: Consultation, filters: Filters) -> int:
     """How many public ideas the filters find, in one query."""
     found = _found(consultation, filters).with_only_columns(

@@ -53,9 +53,15 @@ class IdeaFilterForm(Form):
 
     @classmethod
     def showing(
-        cls, filters: Filters, sort: str, outcomes: list[tuple[str, str]], problems: list[str]
+        cls,
+        filters: Filters,
+        sort: str,
+        outcomes: list[tuple[str, str]],
+        problems: list[str],
+        statuses: list[str],
     ) -> "IdeaFilterForm":
-        """The form filled in with the filters in use, offering the outcomes given."""
+        """The form filled in with the filters in use, offering the outcomes and the status
+        filters (address values) given."""
         form = cls(
             formdata=None,
             q=filters.q,
@@ -65,7 +71,7 @@ class IdeaFilterForm(Form):
         )
         form.status.choices = [
             ("", _l("Any")),
-            *[(key, label) for key, (label, _statuses) in STATUS_FILTERS.items()],
+            *[(key, STATUS_FILTERS[key][0]) for key in statuses],
         ]
         form.outcome.choices = [("", _l("Anything")), *outcomes]
         form.sort.choices = list(SORTS.items())

@@ -85,7 +85,7 @@ def _load_idea(idea_id: int, *options) -> Idea | None:
 
 @bp.route("/")
 def index():
-    """The consultations young people can take part in."""
+    """The consultations young people can take part in; below them, those that are over."""
     listing = Listing(
         services.open_consultations(cursor_from_request()),
         id="consultations",
@@ -94,7 +94,25 @@ def index():
         more_label=_("Show more questions"),
         empty=_("There are no questions open right now. Please come back soon."),
     )
-    return render_listing("ideas/index.html", listing)
+    return render_listing("ideas/index.html", listing, closed=_closed_listing(None))
+
+
+@bp.route("/consultations/closed")
+def closed_questions():
+    """The consultations that are over, a page at a time (the home page shows the first)."""
+    return render_listing("ideas/closed.html", _closed_listing(cursor_from_request()))
+
+
+def _closed_listing(cursor) -> Listing:
+    """A page of the consultations that are over, with "Show more" from their own address."""
+    return Listing(
+        services.closed_consultations(cursor),
+        id="closed-consultations",
+        items="ideas/_consultation_items.html",
+        url=url_for("ideas.closed_questions"),
+        more_label=_("Show more closed questions"),
+        empty=_("No question has closed yet."),
+    )
 
 
 @bp.route("/consultations/<int:consultation_id>")
@@ -124,7 +142,11 @@ def consultation(consultation_id: int):
         consultation=consultation,
         filters=filters,
         filter_form=IdeaFilterForm.showing(
-            filters, filters.sort_for(consultation), outcomes, parsed.problems
+            filters,
+            filters.sort_for(consultation),
+            outcomes,
+            parsed.problems,
+            finding.status_filters_found(consultation, filters.status),
         ),
         found=finding.count_found(consultation, filters),
         summary=finding.closed_summary(consultation) if closed else None,

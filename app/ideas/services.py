@@ -1,6 +1,7 @@
 """The rules for ideas: proposing, the lifecycle, voting, and offering to co-design."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -522,11 +523,29 @@ def latest_steps(ideas: list[Idea]) -> dict[int, IdeaStatusChange]:
     return {step.idea_id: step for step in steps}
 
 
+def _is_over(now: datetime):
+    """Consultations that are over: closed by staff, or past their closing time."""
+    return (Consultation.phase == Phase.CLOSED) | (
+        Consultation.closes_at.is_not(None) & (Consultation.closes_at <= now)
+    )
+
+
 def open_consultations(cursor: Cursor | None = None) -> Page[Consultation]:
-    """A page of the consultations young people can see (not drafts), newest first."""
+    """A page of the consultations young people can take part in, or soon can (public, not
+    over), newest first."""
+    return _public_consultations(~_is_over(utcnow()), cursor)
+
+
+def closed_consultations(cursor: Cursor | None = None) -> Page[Consultation]:
+    """A page of the public consultations that are over, newest first."""
+    return _public_consultations(_is_over(utcnow()), cursor)
+
+
+def _public_consultations(condition, cursor: Cursor | None) -> Page[Consultation]:
+    """A page of the consultations young people can see (not drafts) that meet `condition`."""
     return paginate(
         select(Consultation)
-        .where(Consultation.phase != Phase.DRAFT)
+        .where(Consultation.phase != Phase.DRAFT, condition)
         .options(joinedload(Consultation.library_service), joinedload(Consultation.branch)),
         [Consultation.id],
         cursor,

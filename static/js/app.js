@@ -204,3 +204,19 @@
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });
 })();
+
+// A tapped button shows at once that it is working, on a slow connection too: htmx gives the
+// element making a request the class htmx-request (the stylesheet shows it pressed), and
+// aria-busy says the same to screen readers until the answer is in.
+(function () {
+  "use strict";
+
+  function busy(event, on) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt || !elt.setAttribute) return;
+    if (on) elt.setAttribute("aria-busy", "true");
+    else elt.removeAttribute("aria-busy");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) { busy(event, true); });
+  document.addEventListener("htmx:afterRequest", function (event) { busy(event, false); });
+})();

@@ -72,6 +72,35 @@
     });
   });
 
+  // A count the stream brings while my own vote on that idea is on its way waits for the vote's
+  // answer, which carries the count too: the count and the button then change together, rather
+  // than the count first and the button a moment later. Ideas are known by their vote block.
+  var voting = {};
+  var IDEA = "liveVotedIdea";
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var block = event.detail.elt.closest && event.detail.elt.closest(".vote[id^='vote-']");
+    if (!block || !event.detail.xhr) return;
+    var idea = block.id.slice("vote-".length);
+    voting[idea] = (voting[idea] || 0) + 1;
+    event.detail.xhr[IDEA] = idea;
+  });
+  // Before the answer's own swap (its count comes out of band), or after a request that got no
+  // answer: either way that vote is no longer on its way.
+  function answered(event) {
+    var xhr = event.detail.xhr;
+    var idea = xhr && xhr[IDEA];
+    if (!idea) return;
+    delete xhr[IDEA];
+    voting[idea] -= 1;
+  }
+  document.addEventListener("htmx:beforeSwap", answered);
+  document.addEventListener("htmx:afterRequest", answered);
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.id || target.id.indexOf("vote-count-") !== 0) return;
+    if (voting[target.id.slice("vote-count-".length)] > 0) event.detail.shouldSwap = false;
+  });
+
   function summarise(elt) {
     var now = Date.now();
     var status = document.getElementById("status");

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.steps import sign_in
+from tests.browser.steps import go_to, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,7 @@ def decide(page: Page, base_url: str, decision: str) -> None:
 
 def start_service(page: Page) -> None:
     """Staff start a co-designed service from the accepted idea."""
-    page.get_by_role("navigation", name="Main").get_by_role(
-        "link", name="Co-designed services"
-    ).click()
+    go_to(page, "Co-designed services")
     page.get_by_role("link", name=f"Start a service from “{IDEA}”").click()
     page.get_by_label("Name of the service").fill(SERVICE)
     page.get_by_label("What it is, in plain words for young people").fill(SUMMARY)
@@ -84,7 +82,7 @@ def accept_volunteer_and_log_session(page: Page) -> None:
 
 def review_and_sign(page: Page) -> None:
     """A QLP reviewer rates every aim and outcome with evidence, then signs the review."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="QLP dashboard").click()
+    go_to(page, "QLP dashboard")
     page.get_by_role("link", name=SERVICE).first.click()
     page.get_by_label("First day of the period reviewed").fill("2026-11-01")
     page.get_by_label("Last day of the period reviewed").fill("2026-11-22")
@@ -101,7 +99,7 @@ def review_and_sign(page: Page) -> None:
     comment.fill("A promising start, led by the young people.")
     page.get_by_role("group", name="Recommendation").get_by_label("Continue").check()
     page.get_by_role("button", name="Save comment and recommendation").click()
-    expect(page.get_by_role("status")).to_contain_text("Saved")
+    expect(page.get_by_role("status")).to_contain_text("Overall comment and recommendation saved.")
     page.reload()
     page.get_by_role("button", name="Sign this review").click()
     expect(page.get_by_role("status")).to_contain_text("signed")
@@ -109,7 +107,7 @@ def review_and_sign(page: Page) -> None:
 
 def see_you_said_we_did(page: Page) -> None:
     """The young person finds the service, its idea and their credit on "You said, we did"."""
-    page.get_by_role("link", name="You said, we did").first.click()
+    go_to(page, "You said, we did")
     story = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=SERVICE))
     expect(story).to_contain_text(SUMMARY)
     expect(story).to_contain_text(IDEA)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from app.outcome_plain_words import PLAIN_WORDS
-from tests.browser.steps import card_with_link, send_idea, sign_in, sign_out
+from tests.browser.steps import card_with_link, go_to, menu, send_idea, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,7 @@ def votes(count: int) -> re.Pattern:
 
 def open_consultation(page: Page) -> None:
     """Go to the list of consultations and open the demo question."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Consultations").click()
+    page.get_by_role("link", name="Your library, your ideas").click()
     page.get_by_role("link", name=QUESTION).click()
     expect(page.get_by_role("heading", level=1, name=QUESTION)).to_be_visible()
 
@@ -58,7 +58,7 @@ def join_as_young_person(page: Page, base_url: str, name: str, password: str) ->
     page.get_by_role("group", name="How old are you?").get_by_role("radio", name="14 to 16").check()
     page.get_by_role("button", name="Join", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text(f"Welcome, {name}!")
-    expect(page.get_by_role("button", name=f"Sign out ({name})")).to_be_visible()
+    expect(menu(page).get_by_role("button", name=f"Sign out ({name})")).to_be_visible()
 
 
 def share_idea(page: Page, title: str, description: str) -> None:
@@ -76,7 +76,7 @@ def share_idea(page: Page, title: str, description: str) -> None:
 
 def see_idea_waiting_in_my_ideas(page: Page, title: str) -> None:
     """My ideas lists the new idea as waiting for staff."""
-    page.get_by_role("link", name="My ideas").click()
+    go_to(page, "My ideas")
     expect(page.get_by_role("heading", level=1, name="My ideas")).to_be_visible()
     expect(card_with_link(page, title)).to_contain_text("Waiting for staff to check")
 
@@ -120,7 +120,7 @@ def vote_without_reload(page: Page, title: str) -> None:
 
 def approve_idea(page: Page, title: str) -> None:
     """Open the idea from the moderation queue and approve it."""
-    page.get_by_role("link", name="Moderation").click()
+    go_to(page, "Moderation")
     expect(page.get_by_role("heading", level=1, name="Moderation")).to_be_visible()
     card_with_link(page, title).get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
@@ -134,7 +134,7 @@ def approve_idea(page: Page, title: str) -> None:
 
 def open_published_idea_as_staff(page: Page, title: str) -> None:
     """Open the idea's staff page from the list of published ideas."""
-    page.get_by_role("link", name="Moderation").click()
+    go_to(page, "Moderation")
     published = page.get_by_role("region", name="Published ideas")
     card = published.get_by_role("listitem").filter(
         has=page.get_by_role("link", name=title, exact=True)
@@ -172,7 +172,7 @@ def see_links_on_public_page(page: Page, title: str, rationales: dict[str, str])
 
 def open_consultation_for_votes(page: Page) -> None:
     """Move the demo consultation from ideas to votes on the Manage consultations page."""
-    page.get_by_role("link", name="Manage consultations").click()
+    go_to(page, "Manage consultations")
     expect(page.get_by_role("heading", level=1, name="Manage consultations")).to_be_visible()
     card = card_with_link(page, QUESTION)
     expect(card).to_contain_text("Open for ideas")
@@ -188,7 +188,7 @@ def open_consultation_for_votes(page: Page) -> None:
 def see_idea_under_outcome(page: Page, wording: str, title: str, vote_count: int) -> None:
     """The QLP dashboard counts the idea under the outcome's own words, and opening the
     outcome loads its ideas in place, with votes and status."""
-    page.get_by_role("link", name="QLP dashboard").click()
+    go_to(page, "QLP dashboard")
     page.get_by_role("link", name=re.compile("^Ideas by outcome")).click()
     expect(page.get_by_role("heading", level=1, name="Ideas by outcome")).to_be_visible()
     outcome_row = page.get_by_role("listitem").filter(has_text=wording)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.steps import card_with_link, send_idea, sign_in
+from tests.browser.steps import card_with_link, go_to, send_idea, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def second_phone(page: Page) -> Page:
 
 def open_question(page: Page, question: str) -> None:
     """Open a consultation from the list of questions."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Consultations").click()
+    go_to(page, "Consultations")
     page.get_by_role("link", name=question).click()
     expect(page.get_by_role("heading", level=1, name=question)).to_be_visible()
 
@@ -49,7 +49,7 @@ def open_queue(page: Page, base_url: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(base_url)
     sign_in(page, "library_staff", PASSWORD)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Moderation").click()
+    go_to(page, "Moderation")
     listening(page)
 
 

@@ -135,10 +135,10 @@ def test_without_javascript_the_page_comes_back_at_the_idea_with_its_refusal(
         assert on_screen(stale, note)
         expect(stale.get_by_role("status")).to_contain_text("You have used all 2 of your votes")
         stale.get_by_role("link", name="See your votes").first.click()
-        mine = stale.locator(".your-votes-list")
-        expect(mine.get_by_role("button", name=f"Take back my vote: {QUIET}")).to_be_visible()
-        mine.get_by_role("button", name=f"Take back my vote: {QUIET}").click()
+        stale.locator(".your-votes-list").get_by_role("link", name=QUIET).click()
+        stale.get_by_role("button", name=f"Take back my vote: {QUIET}").click()
         expect(stale.get_by_role("status")).to_contain_text("Your vote is taken back.")
+        open_teen_space(stale, live_server)
         expect(card(stale, MANGA).get_by_role("button", name="Vote for this idea")).to_be_visible()
     finally:
         context.close()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
+from tests.browser.steps import go_to
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +39,7 @@ def test_young_person_joins_proposes_and_votes_without_javascript(no_js_page: Pa
     expect(page.get_by_role("status")).to_contain_text("Library staff will check your idea")
     expect(page.get_by_text("Waiting for staff to check", exact=True)).to_be_visible()
 
-    page.get_by_role("link", name="Consultations").click()
+    go_to(page, "Consultations")
     page.get_by_role("link", name="What should we do with the teen space").click()
     card = page.get_by_role("listitem").filter(has_text="Quiet study booths")
     card.get_by_role("button", name="Vote for this idea").click()

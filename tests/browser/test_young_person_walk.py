@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from app.joincodes.services import display_code, qr_code_svg
 from app.seed import DEMO_JOIN_CODE, DEMO_PASSWORD
 from tests.browser.conftest import PHONE
-from tests.browser.steps import send_idea, sign_in
+from tests.browser.steps import menu, send_idea, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -135,7 +135,7 @@ def test_a_young_person_joins_by_qr_proposes_votes_hears_back_and_reports(
         staff.get_by_role("button", name="Save decision").click()
         expect(staff.get_by_role("status")).not_to_be_empty()
     phone.reload()
-    notices = phone.get_by_role("link", name=re.compile(r"^Notices.*unread"))
+    notices = menu(phone).get_by_role("link", name=re.compile(r"^Notices.*unread"))
     expect(notices).to_be_visible()
     notices.click()
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
