@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.steps import sign_in
+from tests.browser.steps import menu, sign_in
 
 pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "demo-password"
@@ -106,7 +106,7 @@ def test_staff_make_a_reset_code_and_the_young_person_resets_and_is_signed_out_e
     phone.get_by_label("Type the password again").fill(NEW_PASSWORD)
     phone.get_by_role("button", name="Reset my password").click()
     expect(phone.get_by_role("status")).to_contain_text("Your password is changed.")
-    expect(phone.get_by_role("button", name="Sign out (robin_writes)")).to_be_visible()
+    expect(menu(phone).get_by_role("button", name="Sign out (robin_writes)")).to_be_visible()
 
     library_pc.reload()
     expect(library_pc.get_by_role("button", name="Sign out (robin_writes)")).to_have_count(0)
