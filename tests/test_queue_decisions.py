@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.ideas.services import propose_idea
 from app.models import AuditEntry, IdeaStatus, OutcomeLink, Role
-from app.moderation import services
+from app.moderation import picking, services
 from app.rules import RuleError
 from tests.conftest import csrf_token
 
@@ -65,7 +65,7 @@ def test_a_14_year_olds_idea_offers_secondary_stages_first_and_no_early_years(ma
     """For a 14 to 16-year-old's idea, the secondary-school stage comes first, and stages for
     babies and the early years are not offered until staff ask for every outcome."""
     idea = make.idea(consultation, published=False, author=author_aged(make, "14-16"))
-    picker = services.outcome_picker(idea)
+    picker = picking.outcome_picker(idea)
     codes = group_codes(picker)
     assert codes[0] == "promise.journey.6"
     assert picker.groups[0].fits
@@ -75,7 +75,7 @@ def test_a_14_year_olds_idea_offers_secondary_stages_first_and_no_early_years(ma
     assert "qlp.aim.c" in offered and "promise.vision.5" in offered
     assert picker.left_out == 7  # the outcomes of the three early-years stages
 
-    every = services.outcome_picker(idea, show_all=True)
+    every = picking.outcome_picker(idea, show_all=True)
     assert every.left_out == 0
     assert group_codes(every)[-3:] == list(EARLY_YEARS)
     assert "promise.journey.1.1" in {choice.value for choice in every.choices()}
@@ -87,7 +87,7 @@ def test_the_stages_a_consultation_is_about_come_first(make):
     consultation = make.consultation()
     consultation.question = "How could your library help you get ready for secondary school?"
     idea = make.idea(consultation, published=False, author=author_aged(make, "17-19"))
-    codes = group_codes(services.outcome_picker(idea))
+    codes = group_codes(picking.outcome_picker(idea))
     assert codes[:2] == ["promise.journey.5", "promise.journey.6"]
     # Then the frameworks' other headings, in source order, then the stages that do not fit.
     assert codes[2:4] == ["promise.vision", "promise.offer"]
@@ -97,7 +97,7 @@ def test_the_stages_a_consultation_is_about_come_first(make):
 def test_a_younger_childs_idea_offers_the_primary_stages_first(make, consultation):
     """An 8 to 10-year-old's idea: primary age and moving to secondary school fit."""
     idea = make.idea(consultation, published=False, author=author_aged(make, "8-10"))
-    codes = group_codes(services.outcome_picker(idea))
+    codes = group_codes(picking.outcome_picker(idea))
     assert codes[:2] == ["promise.journey.4", "promise.journey.5"]
     assert not set(EARLY_YEARS) & set(codes)
 

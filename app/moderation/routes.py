@@ -22,7 +22,7 @@ from app.live import events as live
 from app.live import streams
 from app.models import Consultation, Idea, IdeaStatus, IdeaStatusChange, OutcomeLink
 from app.models.types import ROW_ID_MAX
-from app.moderation import bp, merging, services
+from app.moderation import bp, merging, picking, services
 from app.moderation.forms import (
     ConsultationForm,
     DecisionForm,
@@ -43,7 +43,7 @@ class QueueCard:
 
     idea: Idea
     form: DecisionForm
-    picker: services.OutcomePicker
+    picker: picking.OutcomePicker
 
 
 def _get_idea(idea_id: int) -> Idea:
@@ -102,7 +102,7 @@ def _show_all_outcomes() -> bool:
     return request.method == "POST" or request.args.get("outcomes") == "all"
 
 
-def _outcome_field_choices(picker: services.OutcomePicker, blank: str) -> list[SelectChoice]:
+def _outcome_field_choices(picker: picking.OutcomePicker, blank: str) -> list[SelectChoice]:
     """A grouped select's choices: a blank first one, then the picker's outcomes."""
     return [SelectChoice("", blank), *picker.choices()]
 
@@ -118,7 +118,7 @@ def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
             for status in staff_next_statuses(idea)
         ],
     ]
-    picker = services.outcome_picker(idea, show_all=_show_all_outcomes())
+    picker = picking.outcome_picker(idea, show_all=_show_all_outcomes())
     decision.outcome.choices = _outcome_field_choices(picker, _l("No outcome for now"))
     link = OutcomeLinkForm(prefix="link")
     link.outcome.choices = _outcome_field_choices(picker, _l("Choose an outcome"))
@@ -127,7 +127,7 @@ def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
 
 def _card_form(idea: Idea, frameworks: list, formdata=None) -> QueueCard:
     """A queue card's decision form, and the outcomes it offers."""
-    picker = services.outcome_picker(idea, frameworks, show_all=_show_all_outcomes())
+    picker = picking.outcome_picker(idea, frameworks, show_all=_show_all_outcomes())
     form = DecisionForm(prefix=f"idea-{idea.id}", formdata=formdata)
     form.decision.choices = [SelectChoice(s.value, DECISION_LABELS[s]) for s in QUEUE_DECISIONS]
     form.outcome.choices = _outcome_field_choices(picker, _l("No outcome for now"))

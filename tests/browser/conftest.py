@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -32,6 +33,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# Each test process runs a browser and the served app beside others on a shared machine: a
+# page's answer may take seconds there, so assertions wait as long as actions do.
+expect.set_options(timeout=10_000)
 PHONE = {
     "viewport": {"width": 360, "height": 740},
     "is_mobile": True,
