@@ -44,17 +44,24 @@ def live_server(module_live_server):
     return module_live_server
 
 
+# Each demo account signs in once per test process; its later browsers start with that
+# session's cookies.
+SIGNED_IN: dict[tuple[str, str], dict] = {}
+
+
 def open_page(chromium, live_server: str, account: str | None, size: dict) -> Page:
     """A new browser of this size, signed in as the demo account when one is given."""
-    context = chromium.new_context(**size)
+    state = SIGNED_IN.get((live_server, account)) if account else None
+    context = chromium.new_context(**size, storage_state=state)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    if account:
+    if account and state is None:
         page.goto(f"{live_server}/sign-in")
         page.get_by_label("Your name on this site").fill(account)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Sign in", exact=True).click()
         expect(page.get_by_role("status")).to_contain_text("You are signed in.")
+        SIGNED_IN[(live_server, account)] = context.storage_state()
     return page
 
 
