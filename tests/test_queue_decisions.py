@@ -5,11 +5,15 @@ moderation in seconds")."""
 import re
 
 import pytest
+from wtforms import Form as WTForm
+from wtforms import SelectChoice, SelectField
+from wtforms.widgets import Select
 
 from app.extensions import db
 from app.ideas.services import propose_idea
 from app.models import AuditEntry, IdeaStatus, OutcomeLink, Role
 from app.moderation import picking, services
+from app.moderation.forms import SharedGroupsSelect
 from app.rules import RuleError
 from tests.conftest import csrf_token
 
@@ -273,3 +277,30 @@ def test_the_ideas_page_approves_and_links_in_one_submit(client, make, consultat
     assert [(link.outcome.code, link.rationale) for link in idea.outcome_links] == [
         ("qlp.aim.c", "Planned with young people.")
     ]
+
+
+def test_a_page_of_cards_draws_each_outcome_group_once_and_still_marks_the_chosen_outcome():
+    """The queue's cards share the outcome groups drawn for the first card; what each card shows
+    is exactly what a plain grouped select shows, the chosen outcome marked, words escaped."""
+
+    class Card(WTForm):
+        outcome = SelectField()
+
+    choices = [
+        SelectChoice("", "No outcome for now"),
+        SelectChoice("a.1", "a.1 <b>One</b>", optgroup="A & co"),
+        SelectChoice("a.2", "a.2 Two", optgroup="A & co"),
+        SelectChoice("b.1", "b.1 Three", optgroup="B"),
+    ]
+    rendered = {}
+
+    def drawn(chosen, widget):
+        card = Card(data={"outcome": chosen})
+        card.outcome.choices = choices
+        card.outcome.widget = widget
+        return str(card.outcome())
+
+    for chosen in (None, "a.2", None, "b.1"):
+        assert drawn(chosen, SharedGroupsSelect(rendered)) == drawn(chosen, Select())
+    assert set(rendered) == {"A & co", "B"}
+    assert "&lt;b&gt;One&lt;/b&gt;" in rendered["A & co"] and "selected" not in rendered["B"]

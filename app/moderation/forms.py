@@ -1,5 +1,6 @@
 """Forms staff fill in."""
 
+from markupsafe import Markup, escape
 from wtforms import (
     IntegerField,
     RadioField,
@@ -10,7 +11,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, Select, html_params
 
 from app.fields import Form, LocalDateTimeField, id_or_none
 from app.i18n import _l
@@ -24,6 +25,42 @@ from app.moderation.services import (
     RATIONALE_MAX,
     VOTE_BUDGET_MAX,
 )
+
+
+class SharedGroupsSelect(Select):
+    """A grouped select on a page of many alike (the queue's cards): a group none of whose
+    options is chosen is the same on every card, so it is rendered once per page into
+    `rendered` (keyed by the group's label) and reused."""
+
+    def __init__(self, rendered: dict[str, Markup]):
+        super().__init__()
+        self.rendered = rendered
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        groups: dict[str | None, list[SelectChoice]] = {}
+        for choice in field.choices:
+            groups.setdefault(choice.optgroup, []).append(choice)
+        for label, choices in groups.items():
+            chosen = any(choice.value == field.data for choice in choices)
+            if label is not None and not chosen and label in self.rendered:
+                html.append(self.rendered[label])
+                continue
+            options = "".join(
+                f"<option {html_params(value=c.value, selected=c.value == field.data)}>"
+                f"{escape(c.label)}</option>"
+                for c in choices
+            )
+            if label is None:
+                html.append(options)
+                continue
+            group = Markup(f"<optgroup {html_params(label=label)}>{options}</optgroup>")
+            if not chosen:
+                self.rendered[label] = group
+            html.append(group)
+        html.append("</select>")
+        return Markup("".join(html))
 
 
 class DecisionForm(Form):

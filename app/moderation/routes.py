@@ -30,6 +30,7 @@ from app.moderation.forms import (
     OutcomeLinkForm,
     PhaseForm,
     RedactForm,
+    SharedGroupsSelect,
 )
 from app.outcomes import all_frameworks
 from app.pagination import Cursor, Listing, cursor_from_request
@@ -125,12 +126,14 @@ def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
     return decision, link
 
 
-def _card_form(idea: Idea, frameworks: list, formdata=None) -> QueueCard:
-    """A queue card's decision form, and the outcomes it offers."""
+def _card_form(idea: Idea, frameworks: list, formdata=None, rendered=None) -> QueueCard:
+    """A queue card's decision form, and the outcomes it offers; `rendered` holds the outcome
+    groups already drawn for the other cards of the page."""
     picker = picking.outcome_picker(idea, frameworks, show_all=_show_all_outcomes())
     form = DecisionForm(prefix=f"idea-{idea.id}", formdata=formdata)
     form.decision.choices = [SelectChoice(s.value, DECISION_LABELS[s]) for s in QUEUE_DECISIONS]
     form.outcome.choices = _outcome_field_choices(picker, _l("No outcome for now"))
+    form.outcome.widget = SharedGroupsSelect({} if rendered is None else rendered)
     return QueueCard(idea, form, picker)
 
 
@@ -164,7 +167,8 @@ def _pending(cursor: Cursor | None, failed: QueueCard | None = None) -> Listing:
     """
     page = services.moderation_queue(current_user, cursor)
     frameworks = all_frameworks() if page.items else []
-    page = page.map(lambda idea: _card_form(idea, frameworks, formdata=None))
+    rendered: dict = {}
+    page = page.map(lambda idea: _card_form(idea, frameworks, rendered=rendered))
     if failed is not None:
         cards = [failed if card.idea.id == failed.idea.id else card for card in page.items]
         if failed not in cards:

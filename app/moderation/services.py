@@ -67,6 +67,10 @@ def _ideas_of_members(statement: Select, actor: User) -> Select:
     )
 
 
+# Each waiting idea's card carries a whole decision form: a page of them is a shorter one.
+QUEUE_PER_PAGE = 10
+
+
 def moderation_queue(actor: User, cursor: Cursor | None = None) -> Page[Idea]:
     """A page of ideas waiting for a decision in `actor`'s library services, oldest first."""
     statement = (
@@ -74,7 +78,8 @@ def moderation_queue(actor: User, cursor: Cursor | None = None) -> Page[Idea]:
         .where(Idea.status == IdeaStatus.PENDING)
         .options(joinedload(Idea.author), joinedload(Idea.consultation))
     )
-    return paginate(_ideas_of_members(statement, actor), [Idea.id], cursor)
+    statement = _ideas_of_members(statement, actor)
+    return paginate(statement, [Idea.id], cursor, per_page=QUEUE_PER_PAGE)
 
 
 def waiting_count(actor: User) -> int:
