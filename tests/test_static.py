@@ -1,6 +1,7 @@
 """Static files under content-hashed addresses, and compressed pages: less sent, less often."""
 
 import re
+from pathlib import Path
 
 import brotli
 import pytest
@@ -101,3 +102,15 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client):
     assert b"<!doctype html>" in brotli.decompress(response.get_data())
     vary = response.headers["Vary"]
     assert "Accept-Encoding" in vary and "HX-Request" in vary
+
+
+def test_the_stylesheet_names_no_physical_side():
+    """Right-to-left pages mirror the layout only if the CSS says start and end, never left
+    and right (margin-inline-start, border-inline-start, text-align: start, inset-inline-*)."""
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "app.css").read_text()
+    physical = re.compile(
+        r"(?:margin|padding|border)-(?:left|right)|(?<![-\w])(?:left|right)\s*:"
+        r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)"
+    )
+    found = [line.strip() for line in css.splitlines() if physical.search(line)]
+    assert found == []
