@@ -289,7 +289,7 @@ def test_checkbox_groups_link_to_their_first_box_and_mark_every_box(client, make
 def test_error_summary_and_marks_are_styled_beyond_colour():
     """The stylesheet marks invalid fields with a red border and a bar, radios with an outline."""
     css = (Path(forms_app().static_folder) / "css" / "app.css").read_text()
-    assert '[aria-invalid="true"]' in css and "border-left: 5px solid var(--error)" in css
+    assert '[aria-invalid="true"]' in css and "border-inline-start: 5px solid var(--error)" in css
     assert re.search(r'input\[type="radio"\]\[aria-invalid="true"\][^{]*\{[^}]*outline', css)
 
 
