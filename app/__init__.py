@@ -164,6 +164,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
     from app import labels
+    from app.access import acts_in
     from app.dates import opening_words
     from app.ideas.journey import idea_journey
     from app.ideas.services import can_vote_on
@@ -174,6 +175,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         {name: value for name, value in vars(labels).items() if name.endswith("_LABELS")},
+        acts_in=acts_in,
         can_vote_on=can_vote_on,
         idea_journey=idea_journey,
         opening_words=opening_words,

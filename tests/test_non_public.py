@@ -314,3 +314,23 @@ def test_a_merged_idea_leads_on_only_to_an_idea_the_reader_may_read(client, make
     member = world.readers["staff of its library service"]
     change_status(db.session.get(Idea, kept), member, IdeaStatus.HIDDEN, "It breaks the rules.")
     assert client.get(f"/ideas/{merged}").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["member", "admin", "other staff", "no membership"])
+def test_only_staff_who_may_moderate_an_idea_are_offered_to(client, make, login, who):
+    """A public idea's page links to its moderation page only for those the link lets in: staff
+    of its library service and admins, not staff of another service (who would get a 403)."""
+    idea = make.idea()
+    library_service = idea.consultation.library_service
+    people = {
+        "member": lambda: make.staff(library_service),
+        "admin": lambda: make.user(Role.ADMIN),
+        "other staff": lambda: make.staff(make.library_service()),
+        "no membership": lambda: make.staff(),
+    }
+    login(people[who]())
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert ("Moderate this idea" in page) == (who in ("member", "admin"))
+    assert (client.get(f"/staff/ideas/{idea.id}").status_code == 200) == (
+        who in ("member", "admin")
+    )
