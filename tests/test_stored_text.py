@@ -754,8 +754,9 @@ def read(world: World, statement):
         return db.session.execute(statement).scalar()
 
 
-def new_accepted_idea(world: World) -> int:
-    """An accepted idea of the library service, in no service yet, with a marker as its title."""
+def new_idea(world: World, status: IdeaStatus) -> int:
+    """An idea of the library service in `status` (in no service yet), with a marker as its
+    title."""
     title = next(n for n, column in world.columns.items() if column == "ideas.title")
     with world.app.app_context():
         idea = Idea(
@@ -763,25 +764,7 @@ def new_accepted_idea(world: World) -> int:
             author_id=world.ids["users"][AUTHOR],
             title="",
             description="Words of the idea.",
-            status=IdeaStatus.ACCEPTED,
-        )
-        db.session.add(idea)
-        db.session.flush()
-        idea.title = marker(title, idea.id, Idea.title.type.length)
-        db.session.commit()
-        return idea.id
-
-
-def new_pending_idea(world: World) -> int:
-    """An idea waiting for staff in the library service, with a marker as its title."""
-    title = next(n for n, column in world.columns.items() if column == "ideas.title")
-    with world.app.app_context():
-        idea = Idea(
-            consultation_id=world.ids["teen_space"],
-            author_id=world.ids["users"][AUTHOR],
-            title="",
-            description="Words of the idea.",
-            status=IdeaStatus.PENDING,
+            status=status,
         )
         db.session.add(idea)
         db.session.flush()
@@ -1027,14 +1010,14 @@ def decide_offer(decision: str, key: str):
 
 def start_service(world):
     """Staff start a co-designed service from an accepted idea."""
-    form = {"idea": str(new_accepted_idea(world)), **service_details(request_marker(6))}
+    form = {"idea": str(new_idea(world, IdeaStatus.ACCEPTED)), **service_details(request_marker(6))}
     form["message"] = "We have started planning this with young people."
     return _lead(world).post("/codesign/new", form)
 
 
 def start_service_in_a_race(world):
     """Reached only when someone else puts the idea in a service at the same moment."""
-    form = {"idea": str(new_accepted_idea(world)), **service_details(request_marker(7))}
+    form = {"idea": str(new_idea(world, IdeaStatus.ACCEPTED)), **service_details(request_marker(7))}
     form["message"] = "We have started planning this with young people."
     with mock.patch("app.codesign.services.advance_idea", return_value=False):
         return _lead(world).post("/codesign/new", form)
@@ -1048,13 +1031,13 @@ def edit_service(world):
 
 def add_idea_to_service(world):
     """Staff add an accepted idea to the service."""
-    idea = new_accepted_idea(world)
+    idea = new_idea(world, IdeaStatus.ACCEPTED)
     return _lead(world).post(f"{service_url(world)}/ideas", {"idea-idea": str(idea)})
 
 
 def idea_joined_service(world):
     """An idea added to the service says so in its history, on its page."""
-    idea = new_accepted_idea(world)
+    idea = new_idea(world, IdeaStatus.ACCEPTED)
     _lead(world).post(f"{service_url(world)}/ideas", {"idea-idea": str(idea)})
     return world.people[ANONYMOUS].get(f"/ideas/{idea}")
 
@@ -1071,7 +1054,7 @@ def start_from(status: IdeaStatus | None):
 
 def decide_from_queue(world):
     """Staff decide on an idea from its queue card; the queue says what was decided."""
-    idea = new_pending_idea(world)
+    idea = new_idea(world, IdeaStatus.PENDING)
     form = {f"idea-{idea}-decision": "rejected", f"idea-{idea}-message": "Not for now."}
     return _lead(world).post(f"/staff/queue/ideas/{idea}", form)
 
