@@ -199,14 +199,7 @@ def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> 
     refuse_unless_staff_of(actor, idea.consultation.library_service_id)
     if not idea.is_public:
         raise RuleError(_l("Only published ideas can be linked to outcomes."))
-    outcome = db.session.execute(
-        select(Outcome).where(Outcome.code == outcome_code)
-    ).scalar_one_or_none()
-    if outcome is None:
-        raise RuleError(_l("Please choose an outcome from the list."))
-    rationale = rationale.strip()
-    if not rationale or len(rationale) > RATIONALE_MAX:
-        raise RuleError(_l("Please say in up to 1000 characters why the idea serves this outcome."))
+    outcome, rationale = check_outcome_link(idea, outcome_code, rationale)
     link = OutcomeLink(idea=idea, outcome=outcome, linked_by=actor, rationale=rationale)
     db.session.add(link)
     try:
