@@ -29,7 +29,14 @@ static/vendor/htmx-ext-sse.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/htmx-ext-sse/dist/sse.min.js $@
 
-install: $(VENV)/.installed $(VENDOR)
+# Each language's catalogue is compiled for the app to read; the compiled files are not committed.
+CATALOGUES := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $* | tail -1
+
+install: $(VENV)/.installed $(VENDOR) $(COMPILED)
 
 vendor: $(VENDOR)
 
@@ -65,10 +72,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Collect every translatable string into the catalogue translators start from.
+# Collect every translatable string, and bring each language's catalogue up to date with it:
+# new strings come in empty (or marked fuzzy, from a similar old one) for a translator to fill.
 messages: install
-	mkdir -p app/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --sort-by-file -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -w 100 --ignore-obsolete
 
 # Build a large data set in the `bench` database and load the production setup (bench/).
 bench: install

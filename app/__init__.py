@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -10,6 +10,7 @@ from app.config import Config, public_url
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.i18n import _l
 from app.instance import private_folder, private_sqlite_file, secret_key
+from app.languages import check_catalogues, init_languages, offered_languages, select_locale
 from app.limits import init_limits
 from app.models.types import ROW_ID_MAX
 
@@ -55,7 +56,8 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(root / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=select_locale)
+    init_languages(app)
     compress.init_app(app)
 
     from app.assets import init_static_files
@@ -89,6 +91,9 @@ def _default_settings(app: Flask) -> None:
     accounts on the machine (app/instance.py).
     """
     private_folder(Path(app.instance_path))
+    if not isinstance(app.config["LANGUAGES"], dict):
+        app.config["LANGUAGES"] = offered_languages(app.config["LANGUAGES"])
+    check_catalogues(app)
     app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
     if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
         # Behind HTTPS the cookie's name asks browsers to take it only from this very host,
@@ -106,16 +111,6 @@ def _default_settings(app: Flask) -> None:
         }
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secret_key(Path(app.instance_path))
-
-
-def _select_locale() -> str | None:
-    """The signed-in person's language, else the browser's best match (default outside requests)."""
-    if not has_request_context():
-        return None
-    languages = list(current_app.config["LANGUAGES"])
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
-    return request.accept_languages.best_match(languages)
 
 
 class RowIdConverter(IntegerConverter):
@@ -140,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports import bp as reports_bp
     from app.review import bp as review_bp
     from app.safeguarding import bp as safeguarding_bp
+    from app.wording import bp as wording_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(ideas_bp)
@@ -153,6 +149,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(notices_bp, url_prefix="/notices")
     app.register_blueprint(joincodes_bp)  # staff pages under /staff/join-codes; /join/<code>
+    # Readers suggest wording at /wording/suggest; admins read them under /admin/wording.
+    app.register_blueprint(wording_bp)
 
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see that page.")
@@ -161,7 +159,6 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     """Give every template the labels, the vote rule, page links, plain words and the language."""
-    from flask_babel import get_locale
 
     from app import labels
     from app.access import acts_in
@@ -183,11 +180,6 @@ def _register_template_helpers(app: Flask) -> None:
         is_wide_page=is_wide_page,
     )
     app.jinja_env.filters["plain_words"] = plain_words
-
-    @app.context_processor
-    def page_language():
-        """The page's language for <html lang>."""
-        return {"lang": str(get_locale() or "en")}
 
 
 def _security_headers(app: Flask) -> dict[str, str]:

@@ -103,7 +103,9 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     # Times are stored in UTC and typed in and shown in the libraries' own timezone.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
-    LANGUAGES = {"en": "English"}
+    # The languages offered, by their codes in app/translations/languages.toml, separated by
+    # spaces or commas; unset: every shipped language.
+    LANGUAGES = os.environ.get("LANGUAGES")
     MAX_CONTENT_LENGTH = 64 * 1024
     # Pages in Brotli for browsers that take it (all current ones), gzip for the rest.
     # Static files never reach Flask: app/assets.py compresses them once, in advance.

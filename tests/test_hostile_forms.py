@@ -46,6 +46,7 @@ from app.models import (
     SafeguardingConcern,
     SignIn,
     StaffMembership,
+    WordingSuggestion,
     utcnow,
 )
 from app.review.services import start_review
@@ -242,7 +243,11 @@ def build_world(make) -> tuple[dict, dict]:
     draft = start_review(service, reviewer, date(2026, 1, 1), date(2026, 1, 31))
     join_code = create_join_code(staff, label="Year 7", library_service_id=library_service.id)
     membership = db.session.query(StaffMembership).filter_by(user_id=other_staff.id).one()
+    suggestion = WordingSuggestion(language="ar", page="/", words="Words", better="Better")
+    db.session.add(suggestion)
+    db.session.flush()
     ids = {
+        "suggestion_id": suggestion.id,
         "consultation_id": voting.id,
         "ideas.propose:consultation_id": phases[Phase.PROPOSALS_OPEN].id,
         "idea_id": published.id,

@@ -29,6 +29,7 @@ from app import create_app
 from app.admin import services as admin_services
 from app.codesign import routes as codesign_routes
 from app.extensions import db
+from app.languages import COOKIE, SHIPPED
 from app.models import (
     AuditEntry,
     CodesignService,
@@ -59,6 +60,7 @@ from app.models import (
     StaffMembership,
     User,
     VolunteerStatus,
+    WordingSuggestion,
     utcnow,
 )
 from app.models.codesign import codesign_service_partners
@@ -100,6 +102,8 @@ NOT_FREE_TEXT = {
     ("users", "password_hash"): "an Argon2id hash",
     ("users", "age_band"): "one of AGE_BANDS, chosen from a list and checked",
     ("users", "language"): "a language code from LANGUAGES",
+    ("join_codes", "language"): "a language code from LANGUAGES, chosen from a list and checked",
+    ("wording_suggestions", "language"): "the code of the page's language, set by the app",
     ("users", "name_skeleton"): "made from the pseudonym by app/pseudonyms.py; never shown",
 }
 # JSON columns hold codes and counts, except the audit log's detail, which quotes names and
@@ -333,6 +337,7 @@ def _more_rows(make: Factory, users: dict[str, User]) -> dict[str, object]:
     )
     other_consultation = make.consultation(library_service=other_service)
     make.idea(other_consultation)
+    db.session.add(WordingSuggestion(language="ar", page="/", words="Words", better="Better"))
     db.session.commit()
     review = start_review(service, users[REVIEWER], date.today() - timedelta(days=9), date.today())
     return {
@@ -1328,3 +1333,34 @@ def test_every_message_that_quotes_what_someone_wrote_shows_it_as_inert_text(wor
             not_shown.append(f"{module} {function}: {message!r}")
     assert not findings.problems, findings.report()
     assert not not_shown, "not shown with a marker in its values:\n" + "\n".join(not_shown)
+
+
+# --- Every page in every language ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("world", ["sqlite"], indirect=True)
+def test_every_page_renders_in_every_language_for_everyone(world):
+    """Every page of the URL map, for each role, in each shipped language but English (which
+    the sweep above reads): no server error, and the page says its language and direction.
+    One database: the words are the same on both."""
+    failures = []
+    roles = {who: world.people[who] for who in (ANONYMOUS, AUTHOR, STAFF, REVIEWER, ADMIN)}
+    for language in SHIPPED.values():
+        if language.code == "en":
+            continue
+        for person in roles.values():
+            person.client.set_cookie(COOKIE, language.code)
+        for _endpoint, url in page_urls(world):
+            for who, person in roles.items():
+                response = person.open(url)
+                where = f"{language.code} {who}: GET {url}"
+                if response.status_code >= 500:
+                    failures.append(f"{where}: {response.status_code}")
+                elif response.mimetype == "text/html" and response.status_code == 200:
+                    html = response.get_data(as_text=True)
+                    opening = f'<html lang="{language.tag}" dir="{language.direction}">'
+                    if html.startswith("<!doctype") and opening not in html:
+                        failures.append(f"{where}: not marked {opening}")
+    for person in roles.values():
+        person.client.delete_cookie(COOKIE)
+    assert failures == [], "\n".join(failures[:40])

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.i18n import _l
+from app.languages import page_language_code
 from app.models import AGE_BANDS, Role, User
 from app.models.users import NOT_A_YOUNG_PERSON
 from app.passwords import check_no_account, check_password, hash_password, weak_password_reason
@@ -73,7 +74,7 @@ def create_account(
     password: str,
     age_band: str | None,
     role: Role = Role.YOUNG_PERSON,
-    language: str = "en",
+    language: str | None = None,
 ) -> User:
     """Create an account; refuses taken pseudonyms, easily guessed passwords, unknown age bands.
 
@@ -92,7 +93,7 @@ def create_account(
         password_hash=hash_password(password),
         role=role,
         age_band=age_band,
-        language=language,
+        language=language or page_language_code(),
     )
     db.session.add(user)
     try:

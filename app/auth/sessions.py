@@ -24,6 +24,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.i18n import _l
+from app.languages import chosen_language
 from app.live import events as live
 from app.models import SignIn, User, utcnow
 from app.pagination import Cursor, Page, paginate
@@ -91,6 +92,9 @@ def start_sign_in(user: User) -> SignIn:
         last_seen_at=now,
     )
     user.last_seen_at = now
+    # The language chosen on this device becomes the account's, for the next device too.
+    if chosen := chosen_language():
+        user.language = chosen
     db.session.add(sign_in)
     db.session.commit()
     session[TOKEN_KEY] = token

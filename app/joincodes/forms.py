@@ -57,6 +57,14 @@ class JoinCodeForm(Form):
         ],
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_USES_MAX},
     )
+    language = SelectField(
+        _l("Language of the join page"),
+        description=_l(
+            "The page opens in this language, and the poster shows its words in it as well as "
+            "in English. Young people can still choose another."
+        ),
+        validators=[Optional()],
+    )
     submit = SubmitField(_l("Make the code"))
 
 

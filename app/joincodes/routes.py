@@ -4,7 +4,8 @@ Staff see and act on the codes of the library services they belong to (admins: a
 get 403 for any other code. The page a code leads to, /join/<code>, is public.
 """
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -17,6 +18,7 @@ from app.i18n import _, _l
 from app.joincodes import bp, services
 from app.joincodes.forms import CodeLookupForm, EndJoinCodeForm, JoinCodeForm
 from app.joincodes.services import CodeNotWorking, CodeState
+from app.languages import SHIPPED, use_page_language
 from app.models import JoinCode, utcnow
 from app.moderation.services import has_no_membership, library_services_of
 from app.pagination import Cursor, Listing, cursor_from_request
@@ -86,6 +88,16 @@ def _join_code_form() -> JoinCodeForm:
             for c in services.consultations_for_codes(current_user)
         ],
     ]
+    form.language.choices = [
+        SelectChoice("", _l("The reader's own language")),
+        *[
+            SelectChoice(
+                code, f"{language.name} ({language.english})", render_kw={"lang": language.tag}
+            )
+            for code in current_app.config["LANGUAGES"]
+            if (language := SHIPPED[code]).code != "en"
+        ],
+    ]
     return form
 
 
@@ -115,6 +127,7 @@ def new():
                 consultation_id=form.consultation.data,
                 expires_in=form.expires_in.data,
                 max_uses=form.max_uses.data,
+                language=form.language.data,
             )
         except RuleError as error:
             (form[error.field].errors if error.field else form.form_errors).append(error.message)
@@ -149,7 +162,27 @@ def poster(join_code_id: int):
         url=url,
         qr_code=services.qr_code_svg(url, _("QR code that opens %(url)s", url=url)) if url else "",
         cards=range(CARDS_PER_SHEET),
+        words=_poster_words(join_code),
     )
+
+
+def _poster_words(join_code: JoinCode) -> list[dict]:
+    """The poster's and cards' words in English and, for a code with one, in its language."""
+    words = []
+    for code in dict.fromkeys(["en", join_code.language or "en"]):
+        language = SHIPPED[code]
+        with force_locale(code):
+            words.append(
+                {
+                    "lang": language.tag,
+                    "dir": language.direction,
+                    "heading": _("Share your ideas for your library"),
+                    "scan": _("Scan this with your phone’s camera, or go to"),
+                    "code": _("Your code:"),
+                    "no_email": _("You do not need an email address."),
+                }
+            )
+    return words
 
 
 @bp.route("/staff/join-codes/<int:join_code_id>/end", methods=["GET", "POST"])
@@ -201,6 +234,8 @@ def join(code: str):
         return redirect(_destination(join_code), code=303)
     if join_code is None:
         return render("joincodes/not_found.html", typed=services.tidy_code(code), status=404)
+    # A group's code opens its page in the group's language, unless the reader chose another.
+    use_page_language(join_code.language)
     state = services.state_of(join_code)
     if state is not CodeState.ACTIVE:
         return _not_working(join_code, state)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 
 import segno
+from flask import current_app
 from flask_babel import to_user_timezone, to_utc
 from markupsafe import Markup, escape
 from sqlalchemy import select, update
@@ -208,6 +209,7 @@ def create_join_code(
     consultation_id: int | None = None,
     expires_in: str = EXPIRY_DEFAULT,
     max_uses: int | None = MAX_USES_DEFAULT,
+    language: str | None = None,
 ) -> JoinCode:
     """Make a code for a session in one of the library services `actor` works in.
 
@@ -229,6 +231,9 @@ def create_join_code(
         raise RuleError(_l("Please choose when the code stops working."), "expires_in")
     if max_uses is None or not 1 <= max_uses <= MAX_USES_MAX:
         raise RuleError(_l("Please choose between 1 and 500 people."), "max_uses")
+    language = language or None
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise RuleError(_l("Please choose one of the languages in the list."), "language")
     expires_at = EXPIRY_CHOICES[expires_in][1](utcnow())
     for _ in range(DRAWS):
         join_code = JoinCode(
@@ -241,6 +246,7 @@ def create_join_code(
             expires_at=expires_at,
             max_uses=max_uses,
             uses=0,
+            language=language,
         )
         db.session.add(join_code)
         try:
@@ -258,6 +264,7 @@ def create_join_code(
             consultation=consultation.id if consultation else None,
             expires_at=expires_at.isoformat(),
             max_uses=max_uses,
+            language=language,
         )
         db.session.commit()
         return join_code

@@ -39,6 +39,7 @@ from app.models.reviews import (
 from app.models.safeguarding import ConcernStatus, SafeguardingConcern
 from app.models.types import utcnow
 from app.models.users import AGE_BANDS, PasswordResetCode, Role, SignIn, User
+from app.models.wording import SuggestionStatus, WordingSuggestion
 
 # Indexes a migration makes that the models cannot describe portably (see search_document).
 MIGRATION_ONLY_INDEXES = frozenset({"ix_ideas_search"})
@@ -50,6 +51,8 @@ def compared_by_autogenerate(object_, name, type_, reflected, compare_to) -> boo
 
 
 __all__ = [
+    "SuggestionStatus",
+    "WordingSuggestion",
     "MIGRATION_ONLY_INDEXES",
     "compared_by_autogenerate",
     "AGE_BANDS",

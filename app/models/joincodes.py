@@ -37,6 +37,9 @@ class JoinCode(db.Model):
     # Where people who join with the code are taken first, if anywhere.
     consultation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consultations.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The language its join page opens in (a group from a refugee support project: Arabic),
+    # unless the reader has chosen one; none: the reader's own.
+    language: Mapped[str | None] = mapped_column(sa.String(10))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     max_uses: Mapped[int] = mapped_column()
     uses: Mapped[int] = mapped_column(default=0, server_default="0")
