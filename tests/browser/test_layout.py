@@ -1,4 +1,5 @@
-"""Every page, as each kind of person sees it, fits a phone, names every field and passes axe."""
+"""Every page, as each kind of person sees it, fits a phone, names every field and passes axe:
+in English, in Arabic (right to left) and in Tigrinya (Ge'ez script)."""
 
 from pathlib import Path
 
@@ -156,22 +157,26 @@ def sign_in(page: Page, base_url: str, name: str) -> None:
     expect(page.get_by_role("status")).to_contain_text("You are signed in.")
 
 
+@pytest.mark.parametrize("language", ["en", "ar", "ti"])
 @pytest.mark.parametrize("account", list(PAGES), ids=lambda a: a or "anonymous")
 def test_every_page_fits_a_phone_and_labels_every_field(
-    browser_page: Page, live_server: str, page_log, account
+    browser_page: Page, live_server: str, page_log, account, language
 ):
     """At 360px: no sideways scrolling, a label on every field, tap targets of 44px or more,
-    and nothing axe finds against WCAG 2.1 AA."""
+    and nothing axe finds against WCAG 2.1 AA; each page in the language and its direction."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `make install` to install the npm packages.")
     axe = AXE.read_text()
     page = browser_page
     if account:
         sign_in(page, live_server, account)
+    # The switcher's choice, kept in this browser's cookie for every page after it.
+    page.goto(f"{live_server}/outcomes?lang={language}")
     problems = {}
     for path in PAGES[account]:
         response = page.goto(live_server + path)
         assert response.status == 200, path
+        assert page.evaluate("document.documentElement.lang") == language.replace("_", "-")
         # Evaluated scripts run outside the page's Content Security Policy.
         found = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(axe + AXE_RUN)
         if found:
