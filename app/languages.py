@@ -214,3 +214,4 @@ def init_languages(app: Flask) -> None:
 
     app.jinja_env.filters["bcp47"] = lambda code: (code or "en").replace("_", "-")
     app.jinja_env.globals["shipped_languages"] = SHIPPED
+    app.jinja_env.globals["page_language_code"] = page_language_code

@@ -478,3 +478,24 @@ def test_only_admins_read_or_decide_suggestions(app, client, make, login, role):
     client.post(f"/admin/wording/{row.id}/accept", data={"csrf_token": token})
     app.extensions["sqlalchemy"].session.refresh(row)
     assert row.status == SuggestionStatus.NEW
+
+
+def test_staff_read_an_outcome_in_plain_words_translated_and_the_sources_english_quoted(
+    app, client, make, login
+):
+    from app.models import Outcome
+
+    outcome = (
+        app.extensions["sqlalchemy"]
+        .session.execute(select(Outcome).where(Outcome.code == "qlp.aim.c"))
+        .scalar_one()
+    )
+    login(make.user(Role.QLP_REVIEWER))
+    html = client.get("/review/outcomes/qlp.aim.c?lang=ar").text
+    from markupsafe import escape
+
+    assert f'<blockquote class="outcome-wording" lang="en" dir="ltr">{escape(outcome.wording)}' in (
+        html
+    )
+    plain = re.search(r"<p>([^<]*)</p>\s*<blockquote", html).group(1)
+    assert re.search(r"[\u0600-\u06ff]{3,}", plain)

@@ -82,6 +82,24 @@ def test_a_first_visit_weighs_at_most_40_kb_with_every_asset(browser_page, live_
     assert total <= BUDGET, what
 
 
+@pytest.mark.parametrize("path", FIRST_VISIT)
+def test_a_first_visit_in_arabic_weighs_at_most_a_tenth_more_and_asks_for_nothing_more(
+    chromium, live_server, path
+):
+    """The same page, first visited in English and in Arabic (as the browser asks): Arabic
+    letters take two bytes each, yet the page and its assets grow by 10 % at most, and no
+    request is added (no font: phones carry them)."""
+    measured = {}
+    for language in ("en", "ar"):
+        context = chromium.new_context(extra_http_headers={"Accept-Language": language})
+        measured[language] = first_visit_bytes(context.new_page(), live_server + path)
+        context.close()
+    (english, english_what), (arabic, arabic_what) = measured["en"], measured["ar"]
+    print(f"First visit to {path}: {english} bytes in English, {arabic} in Arabic")
+    assert len(arabic_what) == len(english_what), arabic_what
+    assert arabic <= english * 1.10, (english, arabic)
+
+
 def test_nothing_shifts_as_the_first_visit_pages_load(browser_page: Page, live_server):
     """Cumulative layout shift 0 on each page of a first visit, on a phone."""
     page = browser_page

@@ -85,6 +85,30 @@ def test_main_pages_are_kept_as_screenshots(chromium, live_server: str, name: st
         page.context.close()
 
 
+# The young people's main pages, kept in Arabic too: right to left, in Arabic script.
+ARABIC_PAGES = ["home", "voting-consultation", "idea", "my-ideas", "join"]
+
+
+@pytest.mark.parametrize("name", ARABIC_PAGES)
+def test_young_peoples_main_pages_in_arabic_are_kept_as_screenshots(
+    chromium, live_server: str, name: str
+):
+    """Each at 360×740 and at 200 % text, named `<page>-ar-360.png`; laid out right to left."""
+    account, path = MAIN_PAGES[name]
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for suffix in ("ar-360", "ar-360-text200"):
+        page = open_page(chromium, live_server, account, PHONE)
+        page.goto(f"{live_server}/outcomes?lang=ar")
+        response = page.goto(live_server + path)
+        assert response.status == 200, path
+        assert page.evaluate("[document.documentElement.lang, document.dir]") == ["ar", "rtl"]
+        if suffix.endswith("text200"):
+            page.evaluate(DOUBLE_TEXT)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+        page.screenshot(path=str(SCREENS / f"{name}-{suffix}.png"), full_page=True)
+        page.context.close()
+
+
 @pytest.mark.parametrize("account", ["sam_reads", None], ids=["young-person", "anonymous"])
 def test_first_idea_and_its_vote_are_on_the_first_screen(chromium, live_server: str, account):
     """On the demo's voting consultation at 360×740, the first idea's title and its Vote button
