@@ -36,6 +36,7 @@ from app.models import (
     SignIn,
     StaffMembership,
     User,
+    WordingSuggestion,
     utcnow,
 )
 from app.moderation.services import link_outcome
@@ -330,6 +331,7 @@ ROW_ARGUMENTS = {
     "sign_in_id": [SignIn],
     "join_code_id": [JoinCode],
     "notice_id": [Notice],
+    "suggestion_id": [WordingSuggestion],
 }
 OTHER_ARGUMENTS = {"code": ["qlp.aim.c"], "filename": ["css/app.css"]}
 

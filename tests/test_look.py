@@ -120,7 +120,8 @@ def test_the_home_page_and_the_consultation_page_show_its_colour_and_picture(cli
     page = client.get(f"/consultations/{consultation.id}").get_data(as_text=True)
     assert 'class="consultation-header theme-grape"' in page
     for html in (home, page):
-        assert '<svg class="picture" viewBox="0 0 48 48" aria-hidden="true"' in html
+        # A speech bubble points a way, so it turns round in right-to-left pages.
+        assert '<svg class="picture points-way" viewBox="0 0 48 48" aria-hidden="true"' in html
         assert "style=" not in html
 
 
