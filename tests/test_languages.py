@@ -499,3 +499,12 @@ def test_staff_read_an_outcome_in_plain_words_translated_and_the_sources_english
     )
     plain = re.search(r"<p>([^<]*)</p>\s*<blockquote", html).group(1)
     assert re.search(r"[\u0600-\u06ff]{3,}", plain)
+
+
+def test_text_fields_take_the_direction_of_what_is_typed(client):
+    """A name typed in Arabic reads right to left in the field, one in Latin letters left to
+    right, whatever the page's own direction."""
+    html = client.get("/join?lang=ar").text
+    assert re.search(r'<input[^>]*dir="auto"[^>]*name="username"', html)
+    suggest = client.get("/wording/suggest?page=/&lang=ti").text
+    assert re.search(r'<textarea[^>]*dir="auto"[^>]*name="words"', suggest)
