@@ -98,7 +98,11 @@ class JoinForm(KeptPasswords, Form):
     confirm = confirm_password_field()
     age_band = RadioField(
         _l("How old are you?"),
-        choices=[SelectChoice(band, band.replace("-", " to ")) for band in AGE_BANDS],
+        choices=[
+            SelectChoice(band, _l("%(youngest)s to %(oldest)s", youngest=low, oldest=high))
+            for band in AGE_BANDS
+            for low, high in [band.split("-")]
+        ],
         validators=[DataRequired(message=_l("Choose your age group."))],
     )
     submit = SubmitField(_l("Join"))
