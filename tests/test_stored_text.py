@@ -85,6 +85,9 @@ SEEDED = "loaded from the source documents by app.seed; no form writes it"
 NOT_FREE_TEXT = {
     ("audit_entries", "action"): "a code the app writes (record(actor, 'idea.status', ...))",
     ("audit_entries", "subject_type"): "a model's class name, written by the app",
+    ("ideas", "language"): "a language code from LANGUAGES, chosen from a list and checked",
+    ("ideas", "search_text"): "made from the title and description by app/search_text.py",
+    ("idea_status_changes", "message_language"): "a language code from LANGUAGES, checked",
     ("idea_revisions", "reason"): "a code the app writes ('redacted', 'edited')",
     ("join_codes", "code"): "made by the app from a fixed alphabet",
     ("outcome_frameworks", "code"): SEEDED,
