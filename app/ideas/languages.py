@@ -1,0 +1,119 @@
+"""Which language an idea is written in: its names, and a guess from its words, made offline.
+
+The guess is only a starting point: the author confirms it on the form. py3langid knows five
+of the deployment's languages by their words (and Amharic, which shares Tigrinya's script);
+the script tells the rest: Ge'ez letters are Tigrinya here, and letters only Sorani writes
+mark Arabic-script text as Sorani. Dari and Persian are one language to a word model, so the
+author's page language decides between them.
+"""
+
+import threading
+
+from flask import current_app
+
+# Each language named in itself, as its readers look for it in a list.
+NAMES_IN_THEMSELVES = {
+    "en": "English",
+    "ar": "العربية",
+    "fa_AF": "دری",
+    "ps": "پښتو",
+    "fa": "فارسی",
+    "ckb": "کوردیی سۆرانی",
+    "ti": "ትግርኛ",
+    "uk": "Українська",
+}
+# Each language named in English, for staff who may not read it.
+NAMES_IN_ENGLISH = {
+    "en": "English",
+    "ar": "Arabic",
+    "fa_AF": "Dari",
+    "ps": "Pashto",
+    "fa": "Persian",
+    "ckb": "Sorani",
+    "ti": "Tigrinya",
+    "uk": "Ukrainian",
+}
+
+# py3langid's languages, and the language of the deployment each stands for.
+MODEL_LANGUAGES = {"en": "en", "ar": "ar", "fa": "fa", "ps": "ps", "uk": "uk", "am": "ti"}
+# A guess less sure than this is no guess: the author's page language is taken instead.
+SURE_ENOUGH = 0.8
+# Fewer letters than this say too little to guess from.
+LETTERS_MIN = 3
+# Letters Sorani writes and Arabic, Persian, Dari and Pashto do not.
+SORANI_LETTERS = frozenset("ەێۆڕڵڤ")
+
+_identifier = None
+_loading = threading.Lock()
+
+
+def _model():
+    """py3langid's identifier for MODEL_LANGUAGES, loaded the first time it is needed.
+
+    Loading takes more than half a second, so it is never done at import or at start.
+    """
+    global _identifier
+    with _loading:
+        if _identifier is None:
+            from py3langid.langid import _load_identifier
+
+            _identifier = _load_identifier(norm_probs=True, langs=sorted(MODEL_LANGUAGES))
+    return _identifier
+
+
+def languages() -> list[str]:
+    """The codes of the deployment's languages, in the order its settings give."""
+    return list(current_app.config["LANGUAGES"])
+
+
+def name_in_itself(code: str) -> str:
+    """A language's name as its readers write it (its settings' name if not known here)."""
+    return NAMES_IN_THEMSELVES.get(code) or current_app.config["LANGUAGES"].get(code, code)
+
+
+def name_for_staff(code: str) -> str:
+    """A language's name in itself and, if that is not English, in English: "العربية (Arabic)"."""
+    own, english = name_in_itself(code), NAMES_IN_ENGLISH.get(code)
+    return f"{own} ({english})" if english and english != own else own
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in itself) of each of the deployment's languages, for a select."""
+    return [(code, name_in_itself(code)) for code in languages()]
+
+
+def _script(letters: list[str]) -> str:
+    """The script most of these letters are in: "ethiopic", "arabic", or "other"."""
+    ethiopic = sum("\u1200" <= c <= "\u139f" or "\u2d80" <= c <= "\u2ddf" for c in letters)
+    arabic = sum("\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f" for c in letters)
+    if 2 * ethiopic > len(letters):
+        return "ethiopic"
+    if 2 * arabic > len(letters):
+        return "arabic"
+    return "other"
+
+
+def detect(text: str, hint: str | None) -> str | None:
+    """The deployment's language `text` is most likely in, or `hint` when unsure.
+
+    `hint` is the author's page language; it is also the answer for text too short to tell,
+    and it makes Persian Dari when it is Dari. None only when nothing is known and there is
+    no hint.
+    """
+    known = languages()
+    fallback = hint if hint in known else None
+    letters = [char for char in text or "" if char.isalpha()]
+    if len(letters) < LETTERS_MIN:
+        return fallback
+    script = _script(letters)
+    if script == "ethiopic":
+        return "ti" if "ti" in known else fallback
+    if script == "arabic" and SORANI_LETTERS.intersection(letters) and "ckb" in known:
+        return "ckb"
+    for model_code, probability in _model().rank(text):
+        code = MODEL_LANGUAGES[model_code]
+        if code == "fa" and (hint == "fa_AF" or "fa" not in known):
+            code = "fa_AF"
+        if code in known:
+            return code if probability >= SURE_ENOUGH else fallback
+    return fallback
