@@ -135,9 +135,7 @@ class IdeaStatusChange(db.Model):
     to_status: Mapped[IdeaStatus] = mapped_column(enum_type(IdeaStatus, "to_status"))
     message: Mapped[str] = mapped_column(sa.Text, default="")
     # The language staff wrote the message in, a code of LANGUAGES.
-    message_language: Mapped[str] = mapped_column(
-        sa.String(10), default="en", server_default="en"
-    )
+    message_language: Mapped[str] = mapped_column(sa.String(10), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     idea: Mapped[Idea] = relationship(back_populates="history")
