@@ -27,6 +27,7 @@ from app.models import Idea, IdeaStatus, User, Vote
 from app.models.types import ROW_ID_MAX
 from app.notices import services as notices
 from app.rules import RuleError
+from app.search_text import searchable
 
 # Ideas that may be merged, either way: those still taking votes.
 MERGEABLE = VOTABLE
@@ -111,7 +112,8 @@ def plan_merge(duplicate: Idea, kept: Idea, actor: User) -> MergePlan:
 def candidates(duplicate: Idea, search: str = "") -> list[Idea]:
     """Ideas of the same question `duplicate` could join: the most supported first.
 
-    A search finds them by words of the title, or by number; at most CANDIDATES_MAX either way.
+    A search finds them by their words, however their letters are written (app/search_text.py),
+    or by number; at most CANDIDATES_MAX either way.
     """
     statement = select(Idea).where(
         Idea.consultation_id == duplicate.consultation_id,
@@ -120,7 +122,7 @@ def candidates(duplicate: Idea, search: str = "") -> list[Idea]:
     )
     search = search.strip()[:SEARCH_MAX]
     if search:
-        by_title = Idea.title.icontains(search, autoescape=True)
+        by_title = Idea.search_text.contains(searchable(search), autoescape=True)
         number = search.removeprefix("#")
         if number.isdecimal() and 0 < int(number) <= ROW_ID_MAX:
             by_title = or_(by_title, Idea.id == int(number))
