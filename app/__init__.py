@@ -160,13 +160,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    """Give every template the labels, the vote rule, page links, plain words and the language."""
+    """Give every template the labels, the vote rule, page links, plain words, the language and
+    the names and tags of languages."""
     from flask_babel import get_locale
 
     from app import labels
     from app.access import acts_in
     from app.dates import opening_words
     from app.ideas.journey import idea_journey
+    from app.ideas.languages import bcp47, name_for_staff, name_in_itself
     from app.ideas.services import can_vote_on
     from app.outcome_plain_words import plain_words
     from app.pagination import page_url
@@ -181,8 +183,11 @@ def _register_template_helpers(app: Flask) -> None:
         opening_words=opening_words,
         page_url=page_url,
         is_wide_page=is_wide_page,
+        language_name=name_in_itself,
+        language_name_for_staff=name_for_staff,
     )
     app.jinja_env.filters["plain_words"] = plain_words
+    app.jinja_env.filters["bcp47"] = bcp47
 
     @app.context_processor
     def page_language():

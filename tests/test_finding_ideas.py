@@ -585,7 +585,7 @@ def test_the_title_field_asks_for_similar_ideas_as_it_is_typed(client, proposing
     html = client.get(f"/consultations/{proposing.id}/propose").get_data(as_text=True)
     assert f'hx-get="/consultations/{proposing.id}/similar"' in html
     assert 'hx-trigger="input changed delay:500ms from:#title"' in html
-    assert 'hx-include="#title"' in html
+    assert 'hx-include="#title, #description"' in html
     assert '<div id="similar-ideas" class="similar-ideas"></div>' in html
 
 

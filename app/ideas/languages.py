@@ -10,6 +10,8 @@ author's page language decides between them.
 import threading
 
 from flask import current_app
+from flask_babel import get_locale
+from wtforms import SelectChoice
 
 # Each language named in itself, as its readers look for it in a list.
 NAMES_IN_THEMSELVES = {
@@ -77,9 +79,35 @@ def name_for_staff(code: str) -> str:
     return f"{own} ({english})" if english and english != own else own
 
 
-def language_choices() -> list[tuple[str, str]]:
-    """(code, name in itself) of each of the deployment's languages, for a select."""
-    return [(code, name_in_itself(code)) for code in languages()]
+def bcp47(code: str) -> str:
+    """A language code as HTML's lang attribute writes it: fa_AF is fa-AF."""
+    return (code or "").replace("_", "-")
+
+
+def language_choices() -> list[SelectChoice]:
+    """Each of the deployment's languages for a select, named in itself and marked as in it."""
+    return [
+        SelectChoice(code, name_in_itself(code), render_kw={"lang": bcp47(code)})
+        for code in languages()
+    ]
+
+
+def page_language() -> str:
+    """The language the page is shown in, if the deployment offers it, else its first."""
+    current, known = str(get_locale() or ""), languages()
+    return current if current in known else known[0]
+
+
+def confirmed_language(chosen: str, suggested: str, text: str) -> str:
+    """The language an idea is saved in: the author's choice, or the guess from all its words.
+
+    The form offers `suggested` (the page language, or a guess made as the title was typed).
+    Left as it was, it is only a guess: the words sent are guessed from afresh, as a browser
+    without JavaScript made no guess at all. Changed, it is the author's answer.
+    """
+    if chosen != suggested:
+        return chosen
+    return detect(text, chosen) or chosen
 
 
 def _script(letters: list[str]) -> str:

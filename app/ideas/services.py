@@ -12,6 +12,7 @@ from app.access import acts_in, public_ideas
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
+from app.ideas.languages import languages
 from app.live import events as live
 from app.models import (
     PUBLIC_STATUSES,
@@ -79,6 +80,13 @@ def check_text(title: str, description: str) -> tuple[str, str]:
     if not description or len(description) > DESCRIPTION_MAX:
         raise RuleError(_l("Describe your idea in up to 2000 characters."))
     return title, description
+
+
+def check_language(language: str) -> str:
+    """Refuse a language the deployment does not offer."""
+    if language not in languages():
+        raise RuleError(_l("Choose the language of your idea from the list."))
+    return language
 
 
 def _personal_info(text: str) -> str:
@@ -150,8 +158,11 @@ def replace_words(idea: Idea, editor: User, title: str, description: str, reason
     return idea.held_for_personal_info
 
 
-def propose_idea(author: User, consultation: Consultation, title: str, description: str) -> Idea:
-    """A young person proposes an idea; it waits for moderation as `pending`."""
+def propose_idea(
+    author: User, consultation: Consultation, title: str, description: str, language: str = "en"
+) -> Idea:
+    """A young person proposes an idea, in one of the deployment's languages; it waits for
+    moderation as `pending`."""
     if author.role != Role.YOUNG_PERSON:
         raise RuleError(_l("Only young people can propose ideas."))
     if not consultation.accepts_proposals():
@@ -162,6 +173,7 @@ def propose_idea(author: User, consultation: Consultation, title: str, descripti
         author=author,
         title=title,
         description=description,
+        language=check_language(language),
         held_for_personal_info=_holds_personal_info(title, description),
     )
     db.session.add(idea)
@@ -233,13 +245,17 @@ def withdraw_idea(idea: Idea, author: User) -> None:
     db.session.commit()
 
 
-def resubmit_idea(idea: Idea, author: User, title: str, description: str) -> None:
-    """The author edits an idea staff asked them to change, and sends it back for moderation."""
+def resubmit_idea(
+    idea: Idea, author: User, title: str, description: str, language: str | None = None
+) -> None:
+    """The author edits an idea staff asked them to change (and the language it is in), and
+    sends it back for moderation."""
     if idea.author_id != author.id:
         raise RuleError(_l("Only the person who proposed an idea can change it."))
     if idea.status != S.CHANGES_REQUESTED:
         raise RuleError(_l("This idea is not waiting for changes."))
     title, description = check_text(title, description)
+    idea.language = check_language(language or idea.language)
     if (title, description) != (idea.title, idea.description):
         replace_words(idea, author, title, description, reason="edited")
     else:  # a staff decision lifted any hold; the same words are held again
