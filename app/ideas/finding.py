@@ -439,7 +439,7 @@ class Answered:
 
     status: str  # a key of STATUS_FILTERS, for the link to all of them
     count: int
-    ideas: list[tuple[Idea, str]]  # (idea, what staff said when they decided)
+    ideas: list[tuple[Idea, IdeaStatusChange | None]]  # (idea, the step in which staff decided)
 
     @property
     def label(self) -> str:
@@ -461,8 +461,9 @@ ANSWERS = ("going-ahead", "not-going-ahead")
 _DECISIONS = (S.ACCEPTED, S.NOT_TAKEN_FORWARD)
 
 
-def _decisions(ideas: list[Idea]) -> dict[int, str]:
-    """What staff said when they accepted each idea or decided against it, in one query."""
+def _decisions(ideas: list[Idea]) -> dict[int, IdeaStatusChange]:
+    """The step in which staff accepted each idea or decided against it, with what they said
+    and the language they said it in, in one query."""
     if not ideas:
         return {}
     latest = (
@@ -473,12 +474,8 @@ def _decisions(ideas: list[Idea]) -> dict[int, str]:
         )
         .group_by(IdeaStatusChange.idea_id)
     )
-    rows = db.session.execute(
-        select(IdeaStatusChange.idea_id, IdeaStatusChange.message).where(
-            IdeaStatusChange.id.in_(latest)
-        )
-    )
-    return {idea_id: message for idea_id, message in rows}
+    steps = db.session.execute(select(IdeaStatusChange).where(IdeaStatusChange.id.in_(latest)))
+    return {step.idea_id: step for step in steps.scalars()}
 
 
 def _first_answered(consultation: Consultation, status: str) -> list[Idea]:
@@ -512,7 +509,7 @@ def closed_summary(consultation: Consultation) -> Summary:
         votes=sum(votes for _status, _count, votes in rows),
         waiting=in_group("open") + in_group("looked-at"),
         answered=[
-            Answered(key, in_group(key), [(idea, said.get(idea.id, "")) for idea in firsts[key]])
+            Answered(key, in_group(key), [(idea, said.get(idea.id)) for idea in firsts[key]])
             for key in ANSWERS
         ],
     )

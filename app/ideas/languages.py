@@ -8,9 +8,11 @@ author's page language decides between them.
 """
 
 import threading
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import get_locale
+from flask_login import current_user
 from wtforms import SelectChoice
 
 # Each language named in itself, as its readers look for it in a list.
@@ -145,3 +147,26 @@ def detect(text: str, hint: str | None) -> str | None:
         if code in known:
             return code if probability >= SURE_ENOUGH else fallback
     return fallback
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An idea's words as one reader is shown them: its own, or staff's English translation."""
+
+    title: str
+    description: str
+    language: str  # the language of the words shown
+    translated: bool
+
+
+def reading(idea) -> Reading:
+    """The words of `idea` for the person reading the page.
+
+    Staff's translation, where there is one and the page is in another language than the
+    idea; the author and readers of the idea's own language always have the original.
+    """
+    by_author = current_user.is_authenticated and current_user.id == idea.author_id
+    own_language = str(get_locale() or "") == idea.language
+    if not idea.translated_title or by_author or own_language:
+        return Reading(idea.title, idea.description, idea.language, False)
+    return Reading(idea.translated_title, idea.translated_description or "", "en", True)
