@@ -161,3 +161,199 @@ def test_the_author_changes_the_language_of_an_idea_staff_asked_about(client, ma
     assert client.post(f"/ideas/{idea.id}/edit", data={**data, "language": "uk"}).status_code == 303
     db.session.refresh(idea)
     assert (idea.language, idea.status) == ("uk", IdeaStatus.PENDING)
+
+
+# --- Shown with its language, and in staff's translation ----------------------------------------
+
+
+@pytest.fixture
+def arabic_idea(make):
+    """A published idea written in Arabic by a young person who reads the pages in Arabic."""
+    author = make.user()
+    author.language = "ar"
+    idea = make.idea(author=author, title=ARABIC_TITLE)
+    idea.description, idea.language = ARABIC_DESCRIPTION, "ar"
+    db.session.commit()
+    return idea
+
+
+def translate(client, idea, title="Chess club after school", description="We want to play."):
+    data = {"csrf_token": csrf_token(client), "translation-title": title}
+    data["translation-description"] = description
+    return client.post(f"/staff/ideas/{idea.id}/translation", data=data)
+
+
+def switch(client, login, user):
+    """Sign out whoever is signed in, and sign `user` in."""
+    client.post("/sign-out", data={"csrf_token": csrf_token(client)})
+    return login(user)
+
+
+def page_for(app, client, url: str) -> str:
+    """A page in an application context of its own, so its language is worked out afresh."""
+    with app.app_context():
+        return client.get(url).get_data(as_text=True)
+
+
+def test_an_idea_is_shown_with_its_language_on_its_page_and_in_lists(app, client, arabic_idea):
+    idea_page = page_for(app, client, f"/ideas/{arabic_idea.id}")
+    assert f'<h1 lang="ar" dir="auto" hx-disable>{ARABIC_TITLE}</h1>' in idea_page
+    assert f'lang="ar" dir="auto" hx-disable>{ARABIC_DESCRIPTION}</div>' in idea_page
+    listing = page_for(app, client, f"/consultations/{arabic_idea.consultation_id}")
+    assert f'lang="ar" dir="auto" hx-disable>{ARABIC_TITLE}</a>' in listing
+
+
+def test_staff_translate_an_idea_and_it_is_kept_with_who_and_when(client, make, login, arabic_idea):
+    staff = login(make.staff(arabic_idea.consultation.library_service))
+    response = translate(client, arabic_idea)
+    assert response.status_code == 303
+    db.session.refresh(arabic_idea)
+    assert arabic_idea.translated_title == "Chess club after school"
+    assert arabic_idea.translated_description == "We want to play."
+    assert arabic_idea.translated_by_id == staff.id and arabic_idea.translated_at is not None
+    assert translate(client, arabic_idea, title="Chess after school").status_code == 303
+    db.session.refresh(arabic_idea)
+    assert arabic_idea.translated_title == "Chess after school"
+
+
+def test_a_translation_without_a_title_is_refused_and_nothing_saved(
+    client, make, login, arabic_idea
+):
+    login(make.staff(arabic_idea.consultation.library_service))
+    response = translate(client, arabic_idea, title="  ")
+    assert response.status_code == 400
+    assert "Enter the title in English." in response.get_data(as_text=True)
+    db.session.refresh(arabic_idea)
+    assert arabic_idea.translated_title is None
+
+
+def test_an_idea_in_english_needs_no_translation(client, make, login):
+    idea = make.idea(title="Chess club")
+    login(make.staff(idea.consultation.library_service))
+    response = translate(client, idea)
+    assert response.status_code == 400
+    assert "This idea is written in English, so it needs no translation." in response.get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize("who", ["other staff", "young person"])
+def test_only_staff_of_the_ideas_library_service_translate_it(
+    client, make, login, arabic_idea, who
+):
+    login(make.staff(make.library_service()) if who == "other staff" else make.user())
+    assert translate(client, arabic_idea).status_code == 403
+    db.session.refresh(arabic_idea)
+    assert arabic_idea.translated_title is None
+
+
+def test_readers_of_another_language_see_the_translation_with_the_original_a_tap_away(
+    app, client, make, login, arabic_idea
+):
+    login(make.staff(arabic_idea.consultation.library_service))
+    translate(client, arabic_idea)
+    switch(client, login, make.user())  # reads the pages in English
+    html = page_for(app, client, f"/ideas/{arabic_idea.id}")
+    assert '<h1 lang="en" dir="auto" hx-disable>Chess club after school</h1>' in html
+    assert "Translated by library staff" in html
+    original = html[html.index('<details class="original">') :]
+    original = original[: original.index("</details>")]
+    assert "<summary>Show the original</summary>" in original
+    assert '<div lang="ar" dir="auto" hx-disable>' in original
+    assert ARABIC_TITLE in original and ARABIC_DESCRIPTION in original
+    listing = page_for(app, client, f"/consultations/{arabic_idea.consultation_id}")
+    assert 'lang="en" dir="auto" hx-disable>Chess club after school</a>' in listing
+    assert "Show the original" in listing
+
+
+@pytest.mark.parametrize("reader", ["author", "reader of Arabic"])
+def test_the_author_and_readers_of_its_language_see_the_original(
+    app, client, make, login, arabic_idea, reader
+):
+    login(make.staff(arabic_idea.consultation.library_service))
+    translate(client, arabic_idea)
+    if reader == "author":
+        arabic_idea.author.language = "en"
+        db.session.commit()
+        switch(client, login, arabic_idea.author)
+    else:
+        person = make.user()
+        person.language = "ar"
+        db.session.commit()
+        switch(client, login, person)
+    html = page_for(app, client, f"/ideas/{arabic_idea.id}")
+    assert f'<h1 lang="ar" dir="auto" hx-disable>{ARABIC_TITLE}</h1>' in html
+    assert "Chess club after school" not in html
+    assert "Translated by library staff" not in html
+
+
+def test_the_queue_card_names_the_language_and_whether_it_is_translated(app, client, make, login):
+    author = make.user()
+    idea = make.idea(author=author, title=ARABIC_TITLE, published=False)
+    idea.language = "ar"
+    db.session.commit()
+    login(make.staff(idea.consultation.library_service))
+    queue = page_for(app, client, "/staff/")
+    assert 'Written in <bdi lang="ar">العربية</bdi> (Arabic) · No English translation yet' in queue
+    translate(client, idea)
+    queue = page_for(app, client, "/staff/")
+    assert 'Written in <bdi lang="ar">العربية</bdi> (Arabic) · Translated into English' in queue
+
+
+# --- Staff answer in the young person's language ------------------------------------------------
+
+
+@pytest.fixture
+def dari_reader_idea(make):
+    """An idea waiting for staff, by a young person who reads the pages in Dari."""
+    author = make.user(username="Samira")
+    author.language = "fa_AF"
+    idea = make.idea(author=author, title="کورس کمپیوتر", published=False)
+    idea.language = "fa_AF"
+    db.session.commit()
+    return idea
+
+
+def decide(client, idea, **data):
+    form = {"csrf_token": csrf_token(client), "decision-decision": "changes_requested"}
+    form |= {"decision-message": "لطفاً بیشتر بنویسید.", "decision-message_language": "fa_AF"}
+    return client.post(f"/staff/ideas/{idea.id}/decision", data={**form, **data})
+
+
+def test_the_message_language_starts_as_the_authors_and_says_what_they_read(
+    app, client, make, login, dari_reader_idea
+):
+    login(make.staff(dari_reader_idea.consultation.library_service))
+    html = page_for(app, client, f"/staff/ideas/{dari_reader_idea.id}")
+    assert '<label for="decision-message_language">Language of your message</label>' in html
+    chosen = re.search(
+        r'<select [^>]*id="decision-message_language"[^>]*>(.*?)</select>', html, re.S
+    ).group(1)
+    assert re.search(r'<option [^>]*selected[^>]*value="fa_AF"', chosen)
+    assert "<bdi>Samira</bdi> reads دری (Dari)." in html
+    queue = page_for(app, client, "/staff/")
+    assert "<bdi>Samira</bdi> reads دری (Dari)." in queue
+
+
+def test_the_message_is_saved_and_shown_in_the_language_staff_chose(
+    app, client, make, login, dari_reader_idea
+):
+    login(make.staff(dari_reader_idea.consultation.library_service))
+    assert decide(client, dari_reader_idea).status_code == 303
+    db.session.refresh(dari_reader_idea)
+    step = dari_reader_idea.history[-1]
+    assert (step.message_language, step.to_status) == ("fa_AF", IdeaStatus.CHANGES_REQUESTED)
+    switch(client, login, dari_reader_idea.author)
+    html = page_for(app, client, f"/ideas/{dari_reader_idea.id}")
+    assert '<bdi lang="fa-AF" dir="auto">لطفاً بیشتر بنویسید.</bdi>' in html
+
+
+def test_a_message_language_not_offered_is_refused_and_nothing_decided(
+    client, make, login, dari_reader_idea
+):
+    login(make.staff(dari_reader_idea.consultation.library_service))
+    response = decide(client, dari_reader_idea, **{"decision-message_language": "xx"})
+    assert response.status_code == 400
+    assert "Choose the language of your message from the list." in response.get_data(as_text=True)
+    db.session.refresh(dari_reader_idea)
+    assert dari_reader_idea.status == IdeaStatus.PENDING

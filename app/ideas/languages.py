@@ -75,6 +75,11 @@ def name_in_itself(code: str) -> str:
     return NAMES_IN_THEMSELVES.get(code) or current_app.config["LANGUAGES"].get(code, code)
 
 
+def name_in_english(code: str) -> str:
+    """A language's name in English (its name in itself if not known here)."""
+    return NAMES_IN_ENGLISH.get(code) or name_in_itself(code)
+
+
 def name_for_staff(code: str) -> str:
     """A language's name in itself and, if that is not English, in English: "العربية (Arabic)"."""
     own, english = name_in_itself(code), NAMES_IN_ENGLISH.get(code)

@@ -100,14 +100,22 @@ def _holds_personal_info(title: str, description: str) -> bool:
 
 
 def advance_idea(
-    idea: Idea, actor: User, to_status: IdeaStatus, message: str = "", *, when=(), **values
+    idea: Idea,
+    actor: User,
+    to_status: IdeaStatus,
+    message: str = "",
+    *,
+    message_language: str = "en",
+    when=(),
+    **values,
 ) -> bool:
     """Move an idea on from the status it was read in, with the step in its history.
 
     Not committed. The status changes only if nobody else changed it since the idea was read
     (and every condition in `when` still holds), so two decisions sent at once (a double
     click, two staff) never both take effect: the later one gets False and changes nothing.
-    `values` are other columns set in the same statement.
+    `values` are other columns set in the same statement; `message_language` is the language
+    the message is written in.
     """
     from_status, was_public = idea.status, idea.is_public
     moved = db.session.execute(
@@ -123,7 +131,12 @@ def advance_idea(
         set_committed_value(idea, name, value)
     db.session.add(
         IdeaStatusChange(
-            idea=idea, actor=actor, from_status=from_status, to_status=to_status, message=message
+            idea=idea,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            message=message,
+            message_language=message_language,
         )
     )
     notices.idea_moved(idea, from_status, to_status, actor)
@@ -131,9 +144,11 @@ def advance_idea(
     return True
 
 
-def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> None:
+def _move(
+    idea: Idea, actor: User, to_status: IdeaStatus, message: str, message_language: str = "en"
+) -> None:
     """Move an idea on (see `advance_idea`), or refuse if someone changed it just now."""
-    if not advance_idea(idea, actor, to_status, message):
+    if not advance_idea(idea, actor, to_status, message, message_language=message_language):
         db.session.rollback()
         raise RuleError(_l("Someone changed this idea just now. Please look at it again."))
 
@@ -209,8 +224,11 @@ def check_message(message: str | None) -> str:
     return message
 
 
-def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str = "") -> None:
-    """Staff move an idea along its lifecycle, with a message the author can read."""
+def change_status(
+    idea: Idea, actor: User, to_status: IdeaStatus, message: str = "", message_language: str = "en"
+) -> None:
+    """Staff move an idea along its lifecycle, with a message the author can read, in one of
+    the deployment's languages."""
     if actor.role not in (Role.STAFF, Role.ADMIN):
         raise RuleError(_l("Only library staff can make that decision."))
     if not acts_in(actor, idea.consultation.library_service_id):
@@ -221,8 +239,12 @@ def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str =
     if to_status in NEEDS_MESSAGE and not message:
         raise RuleError(_l("Please write a message explaining this decision to the young person."))
     message = check_message(message)
+    if message_language not in languages():
+        raise RuleError(
+            _l("Choose the language of your message from the list."), field="message_language"
+        )
     previous, held = idea.status, idea.held_for_personal_info
-    _move(idea, actor, to_status, message)
+    _move(idea, actor, to_status, message, message_language)
     # Staff have looked at the words and decided, so the idea no longer waits for them.
     idea.held_for_personal_info = False
     detail = {"held_for_personal_info": True} if held else {}

@@ -15,9 +15,10 @@ from wtforms.widgets import HiddenInput, Select, html_params
 
 from app.fields import Form, LocalDateTimeField, id_or_none
 from app.i18n import _l
+from app.ideas.languages import language_choices, languages, name_for_staff
 from app.ideas.services import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 from app.labels import COLOUR_LABELS, PHASE_LABELS, PICTURE_LABELS
-from app.models import Colour, Phase, Picture
+from app.models import Colour, Phase, Picture, User
 from app.models.types import ROW_ID_MAX
 from app.moderation.services import (
     CONSULTATION_DESCRIPTION_MAX,
@@ -88,7 +89,42 @@ class DecisionForm(Form):
         validators=[Optional(), Length(max=RATIONALE_MAX)],
         render_kw={"rows": 2},
     )
+    message_language = SelectField(
+        _l("Language of your message"), validators=[Optional()], validate_choice=False
+    )
     submit = SubmitField(_l("Save decision"))
+
+    def offer_languages(self, author: User | None) -> None:
+        """Offer the deployment's languages, the author's own first chosen, and say which it is."""
+        self.message_language.choices = language_choices()
+        if self.message_language.data in (None, ""):
+            own = author.language if author and author.language in languages() else "en"
+            self.message_language.data = own if own in languages() else languages()[0]
+        if author is not None:
+            self.message_language.description = _l(
+                "%(name)s reads %(language)s.",
+                name=Markup("<bdi>%s</bdi>") % author.username,
+                language=name_for_staff(author.language),
+            )
+
+
+class TranslationForm(Form):
+    """An English translation of an idea written in another language, by staff."""
+
+    title = StringField(
+        _l("Title in English"),
+        validators=[DataRequired(_l("Enter the title in English.")), Length(max=TITLE_MAX)],
+        render_kw={"maxlength": TITLE_MAX, "lang": "en"},
+    )
+    description = TextAreaField(
+        _l("Description in English"),
+        validators=[
+            DataRequired(_l("Enter the description in English.")),
+            Length(max=DESCRIPTION_MAX),
+        ],
+        render_kw={"maxlength": DESCRIPTION_MAX, "rows": 6, "lang": "en"},
+    )
+    submit = SubmitField(_l("Save the translation"))
 
 
 class RedactForm(Form):
