@@ -24,7 +24,7 @@ from app.pagination import Cursor, decode_cursor
 from tests.conftest import PASSWORD, csrf_token
 
 S = IdeaStatus
-TITLE = re.compile(r'<h3><a href="/ideas/\d+" hx-disable>([^<]+)</a></h3>')
+TITLE = re.compile(r'<h3><a href="/ideas/\d+" lang="[\w-]+" dir="auto" hx-disable>([^<]+)</a></h3>')
 
 
 def titles(html: str) -> list[str]:
@@ -553,7 +553,9 @@ def test_send_my_idea_sends_it_even_when_similar_ideas_exist(client, proposing):
     assert count_ideas() == before + 1
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Other people have shared ideas like yours." in html
-    assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
+    assert re.search(
+        r'<a href="/ideas/\d+" lang="en" dir="auto" hx-disable>Chess club on Fridays</a>', html
+    )
 
 
 def test_a_form_sent_back_keeps_what_was_typed_and_shows_similar_ideas(client, proposing):
@@ -597,7 +599,9 @@ def test_htmx_gets_the_similar_ideas_and_a_word_for_the_status_region(client, pr
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html
-    assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
+    assert re.search(
+        r'<a href="/ideas/\d+" lang="en" dir="auto" hx-disable>Chess club on Fridays</a>', html
+    )
     assert 'name="different"' not in html
     assert 'role="status" hx-swap-oob="innerHTML"><p>1 idea looks like yours.' in html
     nothing = client.get(
@@ -634,8 +638,9 @@ def test_a_closed_consultation_says_what_young_people_said_and_what_was_done(cli
     assert "They gave 14 votes." in summary
     assert "Going ahead: 2" in summary
     assert "Not going ahead: 1" in summary
-    assert "Library staff said: We start in May." in summary
-    assert "Library staff said: No room for it." in summary
+    said = 'Library staff said: <bdi lang="en" dir="auto">'
+    assert f"{said}We start in May.</bdi>" in summary
+    assert f"{said}No room for it.</bdi>" in summary
     assert "1 idea has no answer yet." in summary
     assert "Secret plan" not in html
 

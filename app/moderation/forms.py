@@ -103,7 +103,7 @@ class DecisionForm(Form):
         if author is not None:
             self.message_language.description = _l(
                 "%(name)s reads %(language)s.",
-                name=Markup("<bdi>%s</bdi>") % author.username,
+                name=Markup("<bdi hx-disable>%s</bdi>") % author.username,
                 language=name_for_staff(author.language),
             )
 
