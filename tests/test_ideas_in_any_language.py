@@ -7,7 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Idea, IdeaStatus, Phase
+from app.models import Idea, IdeaStatus, Phase, ReportReason
+from app.moderation import merging
+from app.reports import services as reports
+from app.rules import RuleError
 from tests.conftest import csrf_token
 from tests.test_languages import EVERY_LANGUAGE, SENTENCES
 
@@ -357,3 +360,69 @@ def test_a_message_language_not_offered_is_refused_and_nothing_decided(
     assert "Choose the language of your message from the list." in response.get_data(as_text=True)
     db.session.refresh(dari_reader_idea)
     assert dari_reader_idea.status == IdeaStatus.PENDING
+
+
+@pytest.fixture
+def same_two(make):
+    """Two ideas saying the same thing in one consultation, and staff of its library service."""
+    consultation = make.consultation(Phase.VOTING_OPEN)
+    duplicate = make.idea(consultation, author=make.user(), title="Games night")
+    kept = make.idea(consultation, author=make.user(), title="A games evening")
+    return duplicate, kept, make.staff(consultation.library_service)
+
+
+def test_a_merge_message_keeps_its_language(same_two):
+    duplicate, kept, staff = same_two
+    merging.merge_ideas(duplicate, kept, staff, "Ваша ідея приєдналася до схожої.", "uk")
+    assert duplicate.history[-1].message_language == "uk"
+
+
+def test_the_merge_message_written_for_staff_is_in_the_page_language(same_two):
+    duplicate, kept, staff = same_two
+    merging.merge_ideas(duplicate, kept, staff, "", "ar")
+    assert duplicate.history[-1].message_language == "en"
+
+
+def test_a_merge_message_language_not_offered_is_refused_and_nothing_merged(same_two):
+    duplicate, kept, staff = same_two
+    with pytest.raises(RuleError):
+        merging.merge_ideas(duplicate, kept, staff, "Joined.", "xx")
+    db.session.refresh(duplicate)
+    assert duplicate.status == IdeaStatus.PUBLISHED
+
+
+def test_the_merge_page_offers_the_language_the_duplicates_author_reads(
+    app, client, login, same_two
+):
+    duplicate, kept, staff = same_two
+    duplicate.author.language = "ps"
+    db.session.commit()
+    login(staff)
+    html = page_for(app, client, f"/staff/ideas/{duplicate.id}/merge?into={kept.id}")
+    chosen = re.search(r'<select [^>]*id="message_language"[^>]*>(.*?)</select>', html, re.S)
+    assert re.search(r'<option [^>]*selected[^>]*value="ps"', chosen.group(1))
+
+
+@pytest.mark.parametrize("decide_with", [reports.hide_idea, reports.keep_idea])
+def test_staff_answer_reports_in_the_language_they_choose(make, decide_with):
+    idea = make.idea(title="Chess club")
+    for _ in range(idea.consultation.library_service.reports_to_hide):  # reports hide it
+        reports.report_idea(make.user(), idea, ReportReason.UNKIND, "")
+    staff = make.staff(idea.consultation.library_service)
+    decide_with(idea, staff, "Дякуємо, ми перевірили.", "uk")
+    assert idea.history[-1].message_language == "uk"
+    assert idea.history[-1].actor_id == staff.id
+
+
+def test_the_reports_decision_offers_the_language_the_author_reads(app, client, make, login):
+    author = make.user()
+    author.language = "ti"
+    db.session.commit()
+    idea = make.idea(author=author, title="Chess club")
+    reports.report_idea(make.user(), idea, ReportReason.UNKIND, "")
+    login(make.staff(idea.consultation.library_service))
+    html = page_for(app, client, "/staff/reports")
+    chosen = re.search(
+        rf'<select [^>]*id="r{idea.id}-message_language"[^>]*>(.*?)</select>', html, re.S
+    )
+    assert re.search(r'<option [^>]*selected[^>]*value="ti"', chosen.group(1))

@@ -12,7 +12,7 @@ from app.access import acts_in, public_ideas
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
-from app.ideas.languages import languages
+from app.ideas.languages import languages, page_language
 from app.live import events as live
 from app.models import (
     PUBLIC_STATUSES,
@@ -86,6 +86,19 @@ def check_language(language: str) -> str:
     """Refuse a language the deployment does not offer."""
     if language not in languages():
         raise RuleError(_l("Choose the language of your idea from the list."))
+    return language
+
+
+def message_language_of(message: str, language: str | None) -> str:
+    """The language of staff's message to a young person: the one staff chose (refused if
+    the deployment does not offer it), or the page's, for the words written for them when
+    they wrote none."""
+    if not message.strip():
+        return page_language()
+    if language not in languages():
+        raise RuleError(
+            _l("Choose the language of your message from the list."), field="message_language"
+        )
     return language
 
 
@@ -238,11 +251,8 @@ def change_status(
     message = message.strip()
     if to_status in NEEDS_MESSAGE and not message:
         raise RuleError(_l("Please write a message explaining this decision to the young person."))
+    message_language = message_language_of(message, message_language)
     message = check_message(message)
-    if message_language not in languages():
-        raise RuleError(
-            _l("Choose the language of your message from the list."), field="message_language"
-        )
     previous, held = idea.status, idea.held_for_personal_info
     _move(idea, actor, to_status, message, message_language)
     # Staff have looked at the words and decided, so the idea no longer waits for them.

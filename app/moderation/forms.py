@@ -64,7 +64,29 @@ class SharedGroupsSelect(Select):
         return Markup("".join(html))
 
 
-class DecisionForm(Form):
+class MessageLanguage:
+    """A form's "Language of your message" select, where staff write to a young person."""
+
+    message_language = SelectField(
+        _l("Language of your message"), validators=[Optional()], validate_choice=False
+    )
+
+    def offer_languages(self, author: User | None) -> None:
+        """Offer the deployment's languages, the author's own chosen first, and say which
+        it is ("Sam reads Dari")."""
+        self.message_language.choices = language_choices()
+        if self.message_language.data in (None, ""):
+            own = author.language if author and author.language in languages() else "en"
+            self.message_language.data = own if own in languages() else languages()[0]
+        if author is not None:
+            self.message_language.description = _l(
+                "%(name)s reads %(language)s.",
+                name=Markup("<bdi hx-disable>%s</bdi>") % author.username,
+                language=name_for_staff(author.language),
+            )
+
+
+class DecisionForm(MessageLanguage, Form):
     """Move an idea along its lifecycle, with a message for the young person."""
 
     decision = SelectField(
@@ -89,23 +111,7 @@ class DecisionForm(Form):
         validators=[Optional(), Length(max=RATIONALE_MAX)],
         render_kw={"rows": 2},
     )
-    message_language = SelectField(
-        _l("Language of your message"), validators=[Optional()], validate_choice=False
-    )
     submit = SubmitField(_l("Save decision"))
-
-    def offer_languages(self, author: User | None) -> None:
-        """Offer the deployment's languages, the author's own first chosen, and say which it is."""
-        self.message_language.choices = language_choices()
-        if self.message_language.data in (None, ""):
-            own = author.language if author and author.language in languages() else "en"
-            self.message_language.data = own if own in languages() else languages()[0]
-        if author is not None:
-            self.message_language.description = _l(
-                "%(name)s reads %(language)s.",
-                name=Markup("<bdi hx-disable>%s</bdi>") % author.username,
-                language=name_for_staff(author.language),
-            )
 
 
 class TranslationForm(Form):
@@ -246,7 +252,7 @@ class ConsultationForm(Form):
 _CHOOSE_KEPT = _l("Choose the idea that stays from the list.")
 
 
-class MergeForm(Form):
+class MergeForm(MessageLanguage, Form):
     """Merge an idea into the idea that stays, with a message for the duplicate's author."""
 
     into = IntegerField(

@@ -21,7 +21,7 @@ from app.access import refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
-from app.ideas.services import VOTABLE, advance_idea, check_message
+from app.ideas.services import VOTABLE, advance_idea, check_message, message_language_of
 from app.live import events as live
 from app.models import Idea, IdeaStatus, User, Vote
 from app.models.types import ROW_ID_MAX
@@ -191,7 +191,9 @@ def _changed_just_now() -> RuleError:
     return RuleError(_l("Someone changed these ideas just now. Please look at them again."))
 
 
-def merge_ideas(duplicate: Idea, kept: Idea, actor: User, message: str = "") -> MergePlan:
+def merge_ideas(
+    duplicate: Idea, kept: Idea, actor: User, message: str = "", message_language: str = "en"
+) -> MergePlan:
     """Staff merge `duplicate` into `kept`, in one transaction; returns what happened to votes.
 
     Locks are taken in the order votes take them (vote rows, then idea rows), so a vote cast
@@ -203,12 +205,20 @@ def merge_ideas(duplicate: Idea, kept: Idea, actor: User, message: str = "") -> 
     is merged and staff are asked to look again.
     """
     _check(duplicate, kept, actor)
+    message_language = message_language_of(message, message_language)
     message = _message(message)
     try:
         db.session.execute(
             select(_votes.c.id).where(_votes.c.idea_id == duplicate.id).with_for_update()
         )
-        if not advance_idea(duplicate, actor, IdeaStatus.MERGED, message, merged_into_id=kept.id):
+        if not advance_idea(
+            duplicate,
+            actor,
+            IdeaStatus.MERGED,
+            message,
+            message_language=message_language,
+            merged_into_id=kept.id,
+        ):
             raise _changed_just_now()
         moved, both = _move_votes(duplicate, kept)
         still_votable = db.session.execute(

@@ -623,7 +623,9 @@ def merge(idea_id: int):
         plan = merging.plan_merge(duplicate, kept, current_user)
     except RuleError as error:
         return _choose_page(duplicate, error.message)
-    return _confirm_page(plan, MergeForm(formdata=None, into=kept.id))
+    form = MergeForm(formdata=None, into=kept.id)
+    form.offer_languages(duplicate.author)
+    return _confirm_page(plan, form)
 
 
 @bp.post("/ideas/<int:idea_id>/merge")
@@ -631,11 +633,14 @@ def merge_into(idea_id: int):
     """Merge the duplicate into the idea that stays: votes move, both proposers are told."""
     duplicate = _get_idea(idea_id)
     form = MergeForm()
+    form.offer_languages(duplicate.author)
     kept = _idea_asked_for("into") if form.validate() else None
     if kept is None:
         return _choose_page(duplicate, _("Please choose the idea that stays from the list."))
     try:
-        done = merging.merge_ideas(duplicate, kept, current_user, form.message.data or "")
+        done = merging.merge_ideas(
+            duplicate, kept, current_user, form.message.data or "", form.message_language.data
+        )
     except RuleError as error:
         (form[error.field].errors if error.field else form.form_errors).append(error.message)
         try:
