@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.ideas.services import approve_idea
 from app.models import Idea, IdeaStatus, Phase, ReportReason
 from app.moderation import merging
 from app.reports import services as reports
@@ -426,3 +427,14 @@ def test_the_reports_decision_offers_the_language_the_author_reads(app, client, 
         rf'<select [^>]*id="r{idea.id}-message_language"[^>]*>(.*?)</select>', html, re.S
     )
     assert re.search(r'<option [^>]*selected[^>]*value="ti"', chosen.group(1))
+
+
+def test_a_notice_quotes_the_ideas_title_in_its_language(app, client, make, login):
+    author = make.user()
+    idea = make.idea(author=author, title=ARABIC_TITLE, published=False)
+    idea.language = "ar"
+    db.session.commit()
+    approve_idea(idea, make.staff(idea.consultation.library_service))
+    login(author)
+    html = page_for(app, client, "/notices")
+    assert f'“<bdi lang="ar" dir="auto">{ARABIC_TITLE}</bdi>”' in html
