@@ -263,7 +263,8 @@ def test_readers_of_another_language_see_the_translation_with_the_original_a_tap
     original = html[html.index('<details class="original">') :]
     original = original[: original.index("</details>")]
     assert "<summary>Show the original</summary>" in original
-    assert '<div lang="ar" dir="auto" hx-disable>' in original
+    assert f'<p class="original-title" lang="ar" dir="auto">{ARABIC_TITLE}</p>' in original
+    assert f'<div class="idea-text" lang="ar" dir="auto">{ARABIC_DESCRIPTION}</div>' in original
     assert ARABIC_TITLE in original and ARABIC_DESCRIPTION in original
     listing = page_for(app, client, f"/consultations/{arabic_idea.consultation_id}")
     assert 'lang="en" dir="auto" hx-disable>Chess club after school</a>' in listing
