@@ -13,7 +13,7 @@ from app.moderation import merging
 from app.reports import services as reports
 from app.rules import RuleError
 from tests.conftest import csrf_token
-from tests.test_languages import EVERY_LANGUAGE, SENTENCES
+from tests.test_idea_languages import EVERY_LANGUAGE, SENTENCES
 
 ARABIC_TITLE = "نادي الشطرنج بعد المدرسة"
 ARABIC_DESCRIPTION = "نريد أن نلعب الشطرنج في المكتبة كل يوم جمعة بعد المدرسة مع أصدقائنا."

@@ -15,14 +15,15 @@ from flask_babel import get_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
-# Each language named in itself, as its readers look for it in a list.
+# Each language named in itself, as its readers look for it in a list, where the settings do
+# not name it (LANGUAGES maps each code to its name in itself).
 NAMES_IN_THEMSELVES = {
     "en": "English",
     "ar": "العربية",
     "fa_AF": "دری",
     "ps": "پښتو",
     "fa": "فارسی",
-    "ckb": "کوردیی سۆرانی",
+    "ckb": "کوردیی ناوەندی",
     "ti": "ትግርኛ",
     "uk": "Українська",
 }
@@ -33,7 +34,7 @@ NAMES_IN_ENGLISH = {
     "fa_AF": "Dari",
     "ps": "Pashto",
     "fa": "Persian",
-    "ckb": "Sorani",
+    "ckb": "Sorani Kurdish",
     "ti": "Tigrinya",
     "uk": "Ukrainian",
 }
@@ -71,8 +72,8 @@ def languages() -> list[str]:
 
 
 def name_in_itself(code: str) -> str:
-    """A language's name as its readers write it (its settings' name if not known here)."""
-    return NAMES_IN_THEMSELVES.get(code) or current_app.config["LANGUAGES"].get(code, code)
+    """A language's name as its readers write it: the settings' name, or else the one here."""
+    return current_app.config["LANGUAGES"].get(code) or NAMES_IN_THEMSELVES.get(code, code)
 
 
 def name_in_english(code: str) -> str:

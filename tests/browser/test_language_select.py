@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_sending_ideas import open_propose_form
-from tests.test_languages import EVERY_LANGUAGE, SENTENCES
+from tests.test_idea_languages import EVERY_LANGUAGE, SENTENCES
 
 pytestmark = pytest.mark.browser
 
