@@ -160,8 +160,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    """Give every template the labels, the vote rule, page links, plain words, the language and
-    the names and tags of languages."""
+    """Give every template the labels, the vote rule, page links, plain words and the language."""
     from flask_babel import get_locale
 
     from app import labels
