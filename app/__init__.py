@@ -164,6 +164,7 @@ def _register_template_helpers(app: Flask) -> None:
     from app.access import acts_in
     from app.dates import opening_words
     from app.ideas.journey import idea_journey
+    from app.ideas.languages import bcp47, name_in_english, name_in_itself, reading
     from app.ideas.services import can_vote_on
     from app.outcome_plain_words import plain_words
     from app.pagination import page_url
@@ -178,8 +179,12 @@ def _register_template_helpers(app: Flask) -> None:
         opening_words=opening_words,
         page_url=page_url,
         is_wide_page=is_wide_page,
+        language_name=name_in_itself,
+        language_name_in_english=name_in_english,
+        reading=reading,
     )
     app.jinja_env.filters["plain_words"] = plain_words
+    app.jinja_env.filters["bcp47"] = bcp47
 
 
 def _security_headers(app: Flask) -> dict[str, str]:

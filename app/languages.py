@@ -212,6 +212,5 @@ def init_languages(app: Flask) -> None:
             "language_links": switch_links,
         }
 
-    app.jinja_env.filters["bcp47"] = lambda code: (code or "en").replace("_", "-")
     app.jinja_env.globals["shipped_languages"] = SHIPPED
     app.jinja_env.globals["page_language_code"] = page_language_code

@@ -24,7 +24,7 @@ from app.pagination import Cursor, decode_cursor
 from tests.conftest import PASSWORD, csrf_token
 
 S = IdeaStatus
-TITLE = re.compile(r'<h3><a href="/ideas/\d+" hx-disable>([^<]+)</a></h3>')
+TITLE = re.compile(r'<h3><a href="/ideas/\d+" lang="[\w-]+" dir="auto" hx-disable>([^<]+)</a></h3>')
 
 
 def titles(html: str) -> list[str]:
@@ -145,18 +145,19 @@ def test_wildcards_and_search_syntax_are_plain_text(client, clubs, q):
 
 def test_search_on_postgresql_uses_the_indexed_expression(app, clubs, make, count_queries):
     """The search is written with the very expression of the full-text index, so the
-    PostgreSQL planner can use it (SQLite searches with LIKE)."""
+    PostgreSQL planner can use it; both databases look for the words in their searchable form
+    with LIKE, never in the words as written."""
     with count_queries() as counted:
         app.test_client().get(f"/consultations/{clubs.id}?q=chess")
     searches = [sql for sql in counted.statements if "FROM ideas" in sql and "LIKE" in sql]
+    assert searches
+    assert all("ideas.search_text LIKE" in sql for sql in searches)
+    assert not any(re.search(r"ideas\.(title|description)\) LIKE", sql) for sql in searches)
     if db.engine.dialect.name == "postgresql":
         indexed = str(search_document().compile(dialect=db.engine.dialect))
         assert indexed == "to_tsvector('english', (ideas.title || ' ') || ideas.description)"
         wanted = f"{indexed} @@ websearch_to_tsquery('english',"
         assert any(wanted in sql for sql in counted.statements)
-        assert searches == []
-    else:
-        assert searches
 
 
 # --- Filters ------------------------------------------------------------------------------------
@@ -552,7 +553,9 @@ def test_send_my_idea_sends_it_even_when_similar_ideas_exist(client, proposing):
     assert count_ideas() == before + 1
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Other people have shared ideas like yours." in html
-    assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
+    assert re.search(
+        r'<a href="/ideas/\d+" lang="en" dir="auto" hx-disable>Chess club on Fridays</a>', html
+    )
 
 
 def test_a_form_sent_back_keeps_what_was_typed_and_shows_similar_ideas(client, proposing):
@@ -584,7 +587,7 @@ def test_the_title_field_asks_for_similar_ideas_as_it_is_typed(client, proposing
     html = client.get(f"/consultations/{proposing.id}/propose").get_data(as_text=True)
     assert f'hx-get="/consultations/{proposing.id}/similar"' in html
     assert 'hx-trigger="input changed delay:500ms from:#title"' in html
-    assert 'hx-include="#title"' in html
+    assert 'hx-include="#title, #description"' in html
     assert '<div id="similar-ideas" class="similar-ideas"></div>' in html
 
 
@@ -596,7 +599,9 @@ def test_htmx_gets_the_similar_ideas_and_a_word_for_the_status_region(client, pr
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html
-    assert re.search(r'<a href="/ideas/\d+" hx-disable>Chess club on Fridays</a>', html)
+    assert re.search(
+        r'<a href="/ideas/\d+" lang="en" dir="auto" hx-disable>Chess club on Fridays</a>', html
+    )
     assert 'name="different"' not in html
     assert 'role="status" hx-swap-oob="innerHTML"><p>1 idea looks like yours.' in html
     nothing = client.get(
@@ -633,8 +638,9 @@ def test_a_closed_consultation_says_what_young_people_said_and_what_was_done(cli
     assert "They gave 14 votes." in summary
     assert "Going ahead: 2" in summary
     assert "Not going ahead: 1" in summary
-    assert "Library staff said: We start in May." in summary
-    assert "Library staff said: No room for it." in summary
+    said = 'Library staff said: <bdi lang="en" dir="auto">'
+    assert f"{said}We start in May.</bdi>" in summary
+    assert f"{said}No room for it.</bdi>" in summary
     assert "1 idea has no answer yet." in summary
     assert "Secret plan" not in html
 
@@ -656,3 +662,88 @@ def test_a_closed_consultation_names_the_first_few_answers_and_links_to_the_rest
 def test_an_open_consultation_has_no_summary_yet(client, clubs):
     """Only once closed."""
     assert 'class="summary"' not in client.get(f"/consultations/{clubs.id}").get_data(as_text=True)
+
+
+# --- Ideas in any script ------------------------------------------------------------------------
+
+# (language, the idea as its author wrote it, a search for it written another way): short vowels
+# or none, any alef, with or without the zero-width non-joiner, Arabic or Persian yeh and kaf,
+# any letter case.
+WRITTEN_ANOTHER_WAY = [
+    ("ar, short vowels in the idea", "نَادِي القِرَاءَةِ", "كتب", "القراءة"),
+    ("ar, short vowels in the search", "نادي القراءة للشباب", "كتب", "القِرَاءَة"),
+    ("ar, alef with hamza in the idea", "إنشاء ركن للأطفال", "ألعاب", "انشاء"),
+    ("ar, alef with hamza in the search", "ركن هادئ للامتحانات", "كتب", "للإمتحانات"),
+    ("ar, alef with madda", "آلة طباعة ثلاثية الأبعاد", "طباعة", "الة"),
+    ("fa, with the non-joiner", "کتاب‌های صوتی برای همه", "کتاب", "کتابهای صوتی"),
+    ("fa, without the non-joiner", "کتابهای مصور", "کتاب", "کتاب‌های"),
+    ("fa, Arabic yeh and kaf in the search", "کلاس زبان انگلیسی", "کلاس", "كلاس انگليسي"),
+    ("fa_AF, Arabic yeh and kaf in the idea", "كورس كمپيوتر در مکتب", "درس", "کمپیوتر"),
+    ("ps", "د کمپیوټر ټولګی له ښوونځي وروسته", "کمپیوټر", "ښوونځي"),
+    ("ps, Arabic yeh in the search", "د ښځو لپاره د لوستلو ځای", "لوستل", "لپاره ځاي"),
+    ("ckb", "کۆڕی شیعر بۆ گەنجان", "شیعر", "گەنجان"),
+    ("ckb, Arabic yeh in the search", "کۆڕی شیعر بۆ گەنجان", "شیعر", "شيعر"),
+    ("ti", "ናይ ኮምፒተር ትምህርቲ ንመንእሰያት", "ኮምፒተር", "ትምህርቲ"),
+    ("uk, capitals in the idea", "КЛУБ ШАХІВ для підлітків", "Шахи", "шахів"),
+    ("uk, capitals in the search", "Гурток малювання", "Малюємо", "ГУРТОК Малювання"),
+]
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "q"),
+    [case[1:] for case in WRITTEN_ANOTHER_WAY],
+    ids=[case[0] for case in WRITTEN_ANOTHER_WAY],
+)
+def test_search_finds_an_idea_in_any_script_however_its_letters_are_written(
+    voting, make, title, description, q
+):
+    add_idea(voting, title, description)
+    add_idea(voting, "Chess club", "Play chess.")
+    assert found(voting, make.user(), q=q) == [title]
+
+
+def test_a_search_in_a_script_finds_only_the_ideas_holding_its_words(voting, make):
+    add_idea(voting, "نادي الشطرنج", "نلعب بعد المدرسة")
+    add_idea(voting, "نادي القراءة", "نقرأ الكتب معا")
+    add_idea(voting, "Гурток шахів", "Граємо щоп'ятниці")
+    assert found(voting, make.user(), q="الشطرنج") == ["نادي الشطرنج"]
+    assert sorted(found(voting, make.user(), q="نادي")) == ["نادي الشطرنج", "نادي القراءة"]
+    assert found(voting, make.user(), q="шахів гурток") == ["Гурток шахів"]
+    assert found(voting, make.user(), q="шахів нічого") == []
+
+
+def test_the_consultation_page_finds_an_arabic_idea_typed_without_short_vowels(client, voting):
+    add_idea(voting, "نَادِي الشِّطْرَنْجِ", "بعد المدرسة")
+    add_idea(voting, "Chess club", "Play chess.")
+    response = client.get(f"/consultations/{voting.id}", query_string={"q": "الشطرنج"})
+    assert titles(response.get_data(as_text=True)) == ["نَادِي الشِّطْرَنْجِ"]
+
+
+# (language, an idea already there, a new title like it, an unlike idea that must not be hinted)
+NEAR_DUPLICATES = [
+    ("ar", "نَادِي الشِّطْرَنْج", "نلعب الشطرنج بعد المدرسة", "نادٍ للشطرنج", "ركن للأطفال"),
+    ("fa", "کتاب‌های صوتی", "برای کسانی که کم می‌بینند", "كتابهاي صوتي", "کلاس زبان"),
+    ("fa_AF", "کورس کمپیوتر", "در مکتب بعد از ظهر", "كورس كمپيوتر", "کتاب‌های مصور"),
+    ("ps", "د کمپیوټر ټولګی", "له ښوونځي وروسته", "كمپيوټر ټولګي", "د لوستلو ځای"),
+    ("ckb", "کۆڕی شیعر بۆ گەنجان", "هەموو هەینییەک", "شيعر بۆ گەنجان", "یاری تۆپی پێ"),
+    ("ti", "ናይ ኮምፒተር ትምህርቲ", "ንመንእሰያት", "ትምህርቲ ኮምፒተር", "ሙዚቃ ምሸት"),
+    ("uk", "Клуб ШАХІВ", "Для підлітків щоп'ятниці", "шахів клуб", "Кіновечір"),
+]
+
+
+@pytest.mark.parametrize(
+    ("there", "description", "new_title", "unlike"),
+    [case[1:] for case in NEAR_DUPLICATES],
+    ids=[case[0] for case in NEAR_DUPLICATES],
+)
+def test_a_near_duplicate_in_any_script_is_hinted(voting, there, description, new_title, unlike):
+    add_idea(voting, there, description)
+    add_idea(voting, unlike, "شيء آخر")
+    assert [idea.title for idea in similar_ideas(voting, new_title)] == [there]
+
+
+def test_significant_words_are_the_searchable_words_of_any_script():
+    assert finding.significant_words("نَادِي الشِّطْرَنْجِ في المكتبة") == ["نادی", "الشطرنج"]
+    assert finding.significant_words("کتاب‌های صوتی برای کتابخانه") == ["کتابهای", "صوتی"]
+    assert finding.significant_words("КЛУБ шахів у бібліотеці") == ["клуб", "шахів"]
+    assert finding.significant_words("ቤት ንባብ") == ["ቤት", "ንባብ"]

@@ -13,6 +13,7 @@ from app import create_app
 from app.extensions import db
 from app.models import compared_by_autogenerate
 from app.pseudonyms import name_skeleton
+from app.search_text import searchable
 
 
 # SQLite cannot reflect an index on an expression (lower(username)); PostgreSQL compares it.
@@ -68,5 +69,47 @@ def test_upgrading_gives_every_existing_account_its_name_skeleton(empty_database
                 ),
                 {"now": datetime.now(UTC)},
             )
+        flask_migrate.downgrade(revision="base")
+        db.engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_upgrading_gives_every_existing_idea_its_searchable_words_and_english(empty_database_uri):
+    """Ideas from before languages are in English, and are found however their letters are
+    written: their searchable words are worked out by the app's own rule."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_uri, "SECRET_KEY": "test"})
+    ideas = [("نَادِي الشِّطْرَنْج", "كتب"), ("КЛУБ шахів", "Для всіх"), ("Chess club", "Fridays")]
+    now = {"now": datetime.now(UTC)}
+    with app.app_context():
+        flask_migrate.upgrade(revision="c7a4e2f19b63")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO library_services (name, created_at) VALUES ('Riverside', :now)"),
+                now,
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO consultations (library_service_id, question, description, phase,"
+                    " created_at) VALUES (1, 'What next?', '', 'voting_open', :now)"
+                ),
+                now,
+            )
+            for title, description in ideas:
+                connection.execute(
+                    text(
+                        "INSERT INTO ideas (consultation_id, title, description, status,"
+                        " vote_count, vote_seq, held_for_personal_info, created_at, updated_at)"
+                        " VALUES (1, :title, :description, 'published', 0, 0, false, :now, :now)"
+                    ),
+                    {"title": title, "description": description, **now},
+                )
+        flask_migrate.upgrade()
+        with db.engine.begin() as connection:
+            rows = connection.execute(text("SELECT search_text, language FROM ideas ORDER BY id"))
+            assert rows.all() == [(searchable(f"{t}\n{d}"), "en") for t, d in ideas]
+        assert searchable("نَادِي الشِّطْرَنْج") == "نادی الشطرنج"
+        with db.engine.begin() as connection:  # early revisions want every idea's author
+            for table in ("ideas", "consultations", "library_services"):
+                connection.execute(text(f"DELETE FROM {table}"))
         flask_migrate.downgrade(revision="base")
         db.engine.dispose()

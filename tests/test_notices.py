@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from markupsafe import Markup
 from sqlalchemy import func, select, update
 
 from app.account.services import erase_accounts, export_data
@@ -45,8 +46,8 @@ def told(user) -> list[tuple[NoticeKind, IdeaStatus | None, int | None]]:
 
 
 def words(user) -> list[str]:
-    """The words of `user`'s notices, newest first, as their page shows them."""
-    return [item.words for item in services.notices_page(user).items]
+    """The words of `user`'s notices, newest first, as their page shows them, as text."""
+    return [Markup(item.words).striptags() for item in services.notices_page(user).items]
 
 
 @pytest.fixture

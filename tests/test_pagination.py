@@ -11,7 +11,7 @@ from app.models import Consultation, Idea, Phase, Role
 from app.pagination import Cursor, InvalidCursor, decode_cursor, encode_cursor, page_url, paginate
 from tests.conftest import shared_rows
 
-TITLE = re.compile(r'<h3><a href="/ideas/\d+" hx-disable>([^<]+)</a></h3>')
+TITLE = re.compile(r'<h3><a href="/ideas/\d+" lang="[\w-]+" dir="auto" hx-disable>([^<]+)</a></h3>')
 
 
 @shared_rows

@@ -87,6 +87,9 @@ SEEDED = "loaded from the source documents by app.seed; no form writes it"
 NOT_FREE_TEXT = {
     ("audit_entries", "action"): "a code the app writes (record(actor, 'idea.status', ...))",
     ("audit_entries", "subject_type"): "a model's class name, written by the app",
+    ("ideas", "language"): "a language code from LANGUAGES, chosen from a list and checked",
+    ("ideas", "search_text"): "made from the title and description by app/search_text.py",
+    ("idea_status_changes", "message_language"): "a language code from LANGUAGES, checked",
     ("idea_revisions", "reason"): "a code the app writes ('redacted', 'edited')",
     ("join_codes", "code"): "made by the app from a fixed alphabet",
     ("outcome_frameworks", "code"): SEEDED,
@@ -213,7 +216,8 @@ class World:
 
 
 def _status_ideas(author: User, staff: User, consultation: Consultation) -> dict:
-    """An idea of `author` in every status, with a message from staff at each step."""
+    """An idea of `author` in every status, with a message from staff at each step; the
+    published one is in Arabic."""
     ideas = {}
     for status in IdeaStatus:
         idea = Idea(
@@ -222,6 +226,8 @@ def _status_ideas(author: User, staff: User, consultation: Consultation) -> dict
             title=f"An idea now {status.value}",
             description="Words of the idea.",
             status=status,
+            # In another language than the pages, so its staff translation is shown too.
+            language="ar" if status == IdeaStatus.PUBLISHED else "en",
         )
         db.session.add(idea)
         db.session.add_all(
@@ -1085,6 +1091,12 @@ def save_consultation(world):
     return _lead(world).post(f"/staff/consultations/{world.ids['draft_consultation']}/edit", form)
 
 
+def moderate_a_waiting_idea(world):
+    """Staff open an idea waiting for them: the message language says what its author reads."""
+    idea = world.ids["ideas"][IdeaStatus.PENDING]
+    return world.people[STAFF].get(f"/staff/ideas/{idea}")
+
+
 def raise_concern_about_idea(world):
     """Staff raise a concern about an idea; their service has a lead."""
     idea = world.ids["ideas"][IdeaStatus.PUBLISHED]
@@ -1175,6 +1187,9 @@ ADMIN_ROUTES, ADMIN_SERVICES = "app/admin/routes.py", "app/admin/services.py"
 CODESIGN_ROUTES, CODESIGN_SERVICES = "app/codesign/routes.py", "app/codesign/services.py"
 # The request that brings each message about, with what someone wrote in its values.
 TRIGGERS: dict[tuple[str, str, str], Callable[[World], str]] = {
+    ("app/moderation/forms.py", "offer_languages", "%(name)s reads %(language)s."): (
+        moderate_a_waiting_idea
+    ),
     (ADMIN_ROUTES, "_accounts", "No account’s name starts with “%(search)s”."): search_accounts,
     (ADMIN_ROUTES, "_add_named", "Added %(name)s."): add_library_service,
     (ADMIN_ROUTES, "_audit_filter", "No account is called “%(name)s”."): filter_audit_log,

@@ -57,7 +57,7 @@ def _when(moment: datetime | None) -> str | None:
 def _ideas(user: User) -> list[dict]:
     """The person's ideas, oldest first, each with its history (two queries in all)."""
     ideas = db.session.execute(
-        select(Idea.id, Idea.title, Idea.description, Idea.status, Idea.created_at)
+        select(Idea.id, Idea.title, Idea.description, Idea.language, Idea.status, Idea.created_at)
         .add_columns(Consultation.question)
         .join(Consultation, Consultation.id == Idea.consultation_id)
         .where(Idea.author_id == user.id)
@@ -69,6 +69,7 @@ def _ideas(user: User) -> list[dict]:
             IdeaStatusChange.idea_id,
             IdeaStatusChange.to_status,
             IdeaStatusChange.message,
+            IdeaStatusChange.message_language,
             IdeaStatusChange.created_at,
         )
         .join(Idea, Idea.id == IdeaStatusChange.idea_id)
@@ -78,7 +79,12 @@ def _ideas(user: User) -> list[dict]:
     history: dict[int, list[dict]] = {}
     for step in steps:
         history.setdefault(step.idea_id, []).append(
-            {"status": step.to_status.value, "message": step.message, "at": step.created_at}
+            {
+                "status": step.to_status.value,
+                "message": step.message,
+                "message_language": step.message_language,
+                "at": step.created_at,
+            }
         )
     return [
         {
@@ -86,6 +92,7 @@ def _ideas(user: User) -> list[dict]:
             "consultation": idea.question,
             "title": idea.title,
             "description": idea.description,
+            "language": idea.language,
             "status": idea.status.value,
             "proposed_at": idea.created_at,
             "history": history.get(idea.id, []),

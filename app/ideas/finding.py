@@ -1,8 +1,11 @@
 """Finding ideas in a consultation: search, filters, orders, similar ideas, what became of them.
 
-PostgreSQL searches through the full-text index of ideas (`search_document()`, made by a
-migration) together with the index of a consultation's ideas; SQLite, the embedded default,
-reads a consultation's ideas with LIKE. Either way one consultation's public ideas at most.
+Ideas are found by their searchable words (Idea.search_text, app/search_text.py), in which
+every way of writing a letter is one: a search without short vowels finds an Arabic idea
+written with them, one with Arabic yeh a Dari idea typed with Persian yeh. PostgreSQL also
+searches through the English full-text index of ideas (`search_document()`, made by a
+migration), which finds "clubs" for "club"; SQLite, the embedded default, reads the searchable
+words with LIKE. Either way one consultation's public ideas at most.
 """
 
 import hashlib
@@ -23,6 +26,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
 )
 from sqlalchemy.orm import aliased, joinedload
@@ -42,6 +46,7 @@ from app.models import (
 from app.models.ideas import search_document
 from app.outcome_plain_words import plain_words
 from app.pagination import Cursor, InvalidCursor, Page, paginate
+from app.search_text import searchable
 
 S = IdeaStatus
 
@@ -149,25 +154,23 @@ def _english() -> ColumnElement:
     return literal_column("'english'")
 
 
-def _like_words(words: list[str]) -> list[ColumnElement]:
-    """For each word: the idea's title or description holds it, in any letter case.
+def _like_words(words: list[str], holder: ColumnElement = Idea.search_text) -> list[ColumnElement]:
+    """For each word (searchable already): the idea's searchable words hold it.
 
     `autoescape` makes % and _ in a word match themselves, not any characters.
     """
-    return [
-        Idea.title.icontains(word, autoescape=True)
-        | Idea.description.icontains(word, autoescape=True)
-        for word in words
-    ]
+    return [holder.contains(word, autoescape=True) for word in words]
 
 
 def _search(q: str) -> ColumnElement:
     """Ideas whose words match a search: every word of it, as web searches do."""
+    holding_every_word = and_(*_like_words(searchable(q).split()[:SEARCH_WORDS_MAX]))
     if _on_postgresql():
         # The very expression of the index ix_ideas_search, so the index can be used.
         # websearch_to_tsquery never refuses what is typed ("quotes", -words, or).
-        return search_document().bool_op("@@")(func.websearch_to_tsquery(_english(), q))
-    return and_(*_like_words(q.split()[:SEARCH_WORDS_MAX]))
+        english = search_document().bool_op("@@")(func.websearch_to_tsquery(_english(), q))
+        return english | holding_every_word
+    return holding_every_word
 
 
 def _has_outcome(code: str) -> ColumnElement:
@@ -310,7 +313,11 @@ def outcome_choices(consultation: Consultation) -> list[tuple[str, str]]:
 # uses, in any consultation of a library, say nothing about what an idea is.
 WORD = re.compile(r"[^\W_]+")
 WORD_MIN, WORD_MAX = 3, 40
+# Ge'ez letters each write a syllable: two of them make a word that says something.
+ETHIOPIC_WORD_MIN = 2
+ETHIOPIC = re.compile("[\u1200-\u139f\u2d80-\u2ddf]")
 SIMILAR_WORDS_MAX = 8
+# In each of the deployment's languages; compared in their searchable form.
 _STOP_WORDS = """
     about after again also and any are because been before being but can could did does doing
     for from get got had has have her here him his how into its just let like lot lots make
@@ -318,18 +325,34 @@ _STOP_WORDS = """
     than that the their them then there these they thing things this those too very want was
     way were what when where which who why will with would yes you your
     idea ideas library libraries young people person good great better best
+    مكتبة المكتبة فكرة الفكرة نريد أريد هذا هذه التي الذي على إلى لكي بعد قبل عند كل أو
+    أيضا جدا الشباب
+    کتابخانه ایده فکر میخواهیم میخواهم میخواهیم برای این آن است که را با از در یک ما هم
+    باید خیلی بعد
+    کتابتون غواړو غواړم لپاره چې په کې یوه دا او هم ډېر وروسته
+    کتێبخانە بۆ لە ئێمە ئەم ئەو دەمانەوێت دەمەوێت زۆر دوای
+    бібліотека бібліотеці бібліотеки бібліотеку ідея хочемо хочу для щоб після також дуже
+    можна треба буде нас наша наше наші які який яка або але
+    ቤተ መጻሕፍቲ ኣብ ናይ ምስ ካብ ንደሊ ኢና እዩ እዚ ሓሳብ
 """
-STOP_WORDS = frozenset(_STOP_WORDS.split())
+STOP_WORDS = frozenset(searchable(_STOP_WORDS).split())
+
+
+def _long_enough(word: str) -> bool:
+    """True when a word is long enough to say something, and not too long to be one."""
+    shortest = ETHIOPIC_WORD_MIN if ETHIOPIC.match(word) else WORD_MIN
+    return shortest <= len(word) <= WORD_MAX
 
 
 def significant_words(text: str, limit: int = SIMILAR_WORDS_MAX) -> list[str]:
-    """The words of `text` that say what it is about, lower case, each once, in order.
+    """The words of `text` that say what it is about, searchable (app/search_text.py), each
+    once, in order.
 
     Letters and digits only, so a word can never be read as search syntax.
     """
     words: list[str] = []
-    for word in WORD.findall(text.lower()):
-        if WORD_MIN <= len(word) <= WORD_MAX and word not in STOP_WORDS and word not in words:
+    for word in WORD.findall(searchable(text)):
+        if _long_enough(word) and word not in STOP_WORDS and word not in words:
             words.append(word)
             if len(words) == limit:
                 break
@@ -342,8 +365,9 @@ def _how_many(conditions: list[ColumnElement]) -> ColumnElement:
 
 
 def _similar_on_postgresql(public_here: list[ColumnElement], words: list[str], needed: int):
-    """Ideas holding any of the words, through the full-text index (the OR-query is built from
-    plain words only), ranked by shared words, then full-text rank, then votes.
+    """Ideas holding any of the words, in English full text (the OR-query is built from plain
+    words only) or in their searchable words, ranked by shared words, then full-text rank,
+    then votes.
 
     Each candidate's words are worked out once, in a materialized CTE: PostgreSQL would
     otherwise parse the idea's text again for every word counted and for the rank.
@@ -351,13 +375,20 @@ def _similar_on_postgresql(public_here: list[ColumnElement], words: list[str], n
     either = func.to_tsquery(_english(), " | ".join(words))
     candidates = (
         select(Idea, search_document().label("document"))
-        .where(*public_here, search_document().bool_op("@@")(either))
+        .where(
+            *public_here,
+            search_document().bool_op("@@")(either) | or_(*_like_words(words)),
+        )
         .cte("candidates")
         .prefix_with("MATERIALIZED")
     )
     idea, document = aliased(Idea, candidates), candidates.c.document
+    held = _like_words(words, candidates.c.search_text)
     shared = _how_many(
-        [document.bool_op("@@")(func.to_tsquery(_english(), word)) for word in words]
+        [
+            document.bool_op("@@")(func.to_tsquery(_english(), word)) | holds
+            for word, holds in zip(words, held, strict=True)
+        ]
     )
     rank = func.ts_rank(document, either)
     return (
@@ -408,7 +439,7 @@ class Answered:
 
     status: str  # a key of STATUS_FILTERS, for the link to all of them
     count: int
-    ideas: list[tuple[Idea, str]]  # (idea, what staff said when they decided)
+    ideas: list[tuple[Idea, IdeaStatusChange | None]]  # (idea, the step in which staff decided)
 
     @property
     def label(self) -> str:
@@ -430,8 +461,9 @@ ANSWERS = ("going-ahead", "not-going-ahead")
 _DECISIONS = (S.ACCEPTED, S.NOT_TAKEN_FORWARD)
 
 
-def _decisions(ideas: list[Idea]) -> dict[int, str]:
-    """What staff said when they accepted each idea or decided against it, in one query."""
+def _decisions(ideas: list[Idea]) -> dict[int, IdeaStatusChange]:
+    """The step in which staff accepted each idea or decided against it, with what they said
+    and the language they said it in, in one query."""
     if not ideas:
         return {}
     latest = (
@@ -442,12 +474,8 @@ def _decisions(ideas: list[Idea]) -> dict[int, str]:
         )
         .group_by(IdeaStatusChange.idea_id)
     )
-    rows = db.session.execute(
-        select(IdeaStatusChange.idea_id, IdeaStatusChange.message).where(
-            IdeaStatusChange.id.in_(latest)
-        )
-    )
-    return {idea_id: message for idea_id, message in rows}
+    steps = db.session.execute(select(IdeaStatusChange).where(IdeaStatusChange.id.in_(latest)))
+    return {step.idea_id: step for step in steps.scalars()}
 
 
 def _first_answered(consultation: Consultation, status: str) -> list[Idea]:
@@ -481,7 +509,7 @@ def closed_summary(consultation: Consultation) -> Summary:
         votes=sum(votes for _status, _count, votes in rows),
         waiting=in_group("open") + in_group("looked-at"),
         answered=[
-            Answered(key, in_group(key), [(idea, said.get(idea.id, "")) for idea in firsts[key]])
+            Answered(key, in_group(key), [(idea, said.get(idea.id)) for idea in firsts[key]])
             for key in ANSWERS
         ],
     )

@@ -1,11 +1,21 @@
 """Forms young people fill in."""
 
-from wtforms import BooleanField, SearchField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, Length
 
 from app.fields import Form
 from app.i18n import _l
 from app.ideas.finding import SEARCH_MAX, SORTS, STATUS_FILTERS, Filters
+from app.ideas.languages import language_choices, languages, page_language
 from app.ideas.services import DESCRIPTION_MAX, TITLE_MAX
 
 
@@ -29,7 +39,32 @@ class IdeaForm(Form):
         ],
         render_kw={"maxlength": DESCRIPTION_MAX, "rows": 6},
     )
+    language = SelectField(
+        _l("Language of your idea"),
+        description=_l("Choose the language you wrote in, if it is not the one shown."),
+        validate_choice=False,
+    )
+    # The language the page chose for the author (static/js/app.js keeps it with the select):
+    # a select still showing it was left as it was.
+    language_suggested = HiddenField()
     submit = SubmitField(_l("Send my idea"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        if not self.is_submitted():
+            self.language.data = self.language.data or page_language()
+            self.language_suggested.data = self.language.data
+        elif not self.language.raw_data:
+            # A form sent without the select (an older page): the idea's language, or else
+            # the page language, as a guess.
+            self.language.data = self.language.data or page_language()
+            self.language_suggested.data = self.language.data
+
+    def validate_language(self, field) -> None:
+        """Only the deployment's languages."""
+        if field.data not in languages():
+            raise ValidationError(_l("Choose the language of your idea from the list."))
 
 
 class IdeaFilterForm(Form):

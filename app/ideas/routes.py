@@ -24,6 +24,7 @@ from app.ideas.forms import (
     IdeaFilterForm,
     IdeaForm,
 )
+from app.ideas.languages import confirmed_language, detect, page_language
 from app.live import events as live
 from app.live import streams
 from app.models import (
@@ -170,7 +171,11 @@ def propose(consultation_id: int):
     if form.validate_on_submit():
         try:
             idea = services.propose_idea(
-                current_user, consultation, form.title.data, form.description.data
+                current_user,
+                consultation,
+                form.title.data,
+                form.description.data,
+                _language_of(form),
             )
         except RuleError as error:
             form.form_errors.append(error.message)
@@ -181,6 +186,8 @@ def propose(consultation_id: int):
             )
             return redirect(url_for("ideas.idea", idea_id=idea.id), code=303)
     sent_back = form.errors or form.form_errors
+    if sent_back and not form.language.errors:
+        form.language.data = form.language_suggested.data = _language_of(form)
     return render(
         "ideas/propose.html",
         consultation=consultation,
@@ -188,6 +195,12 @@ def propose(consultation_id: int):
         similar=_similar_to(consultation, form) if sent_back else [],
         status=400 if sent_back else 200,
     )
+
+
+def _language_of(form: IdeaForm) -> str:
+    """The language of the idea on the form: the author's choice, or guessed from its words."""
+    words = f"{form.title.data or ''}\n{form.description.data or ''}"
+    return confirmed_language(form.language.data, form.language_suggested.data, words)
 
 
 def _similar_to(consultation: Consultation, form: IdeaForm) -> list[Idea]:
@@ -211,11 +224,14 @@ def similar(consultation_id: int):
     """
     consultation = _get_consultation(consultation_id)
     title = request.args.get("title", "")[: services.TITLE_MAX]
+    description = request.args.get("description", "")[: services.DESCRIPTION_MAX]
     return render(
         "ideas/similar.html",
         "ideas/_similar_response.html",
         consultation=consultation,
         similar=finding.similar_ideas(consultation, title),
+        # The language the words seem to be in, for the page's language select.
+        language_guess=detect(f"{title}\n{description}", page_language()),
     )
 
 
@@ -349,7 +365,9 @@ def edit(idea_id: int):
     form = IdeaForm(obj=idea)
     if form.validate_on_submit():
         try:
-            services.resubmit_idea(idea, current_user, form.title.data, form.description.data)
+            services.resubmit_idea(
+                idea, current_user, form.title.data, form.description.data, form.language.data
+            )
         except RuleError as error:
             form.form_errors.append(error.message)
         else:

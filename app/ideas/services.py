@@ -12,6 +12,7 @@ from app.access import acts_in, public_ideas
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
+from app.ideas.languages import languages, page_language
 from app.live import events as live
 from app.models import (
     PUBLIC_STATUSES,
@@ -81,6 +82,26 @@ def check_text(title: str, description: str) -> tuple[str, str]:
     return title, description
 
 
+def check_language(language: str) -> str:
+    """Refuse a language the deployment does not offer."""
+    if language not in languages():
+        raise RuleError(_l("Choose the language of your idea from the list."))
+    return language
+
+
+def message_language_of(message: str, language: str | None) -> str:
+    """The language of staff's message to a young person: the one staff chose (refused if
+    the deployment does not offer it), or the page's, for the words written for them when
+    they wrote none."""
+    if not message.strip():
+        return page_language()
+    if language not in languages():
+        raise RuleError(
+            _l("Choose the language of your message from the list."), field="message_language"
+        )
+    return language
+
+
 def _personal_info(text: str) -> str:
     """The kinds of personal information `text` seems to hold, in words; "" if none."""
     return describe(personal_info_in(text))
@@ -92,14 +113,22 @@ def _holds_personal_info(title: str, description: str) -> bool:
 
 
 def advance_idea(
-    idea: Idea, actor: User, to_status: IdeaStatus, message: str = "", *, when=(), **values
+    idea: Idea,
+    actor: User,
+    to_status: IdeaStatus,
+    message: str = "",
+    *,
+    message_language: str = "en",
+    when=(),
+    **values,
 ) -> bool:
     """Move an idea on from the status it was read in, with the step in its history.
 
     Not committed. The status changes only if nobody else changed it since the idea was read
     (and every condition in `when` still holds), so two decisions sent at once (a double
     click, two staff) never both take effect: the later one gets False and changes nothing.
-    `values` are other columns set in the same statement.
+    `values` are other columns set in the same statement; `message_language` is the language
+    the message is written in.
     """
     from_status, was_public = idea.status, idea.is_public
     moved = db.session.execute(
@@ -115,7 +144,12 @@ def advance_idea(
         set_committed_value(idea, name, value)
     db.session.add(
         IdeaStatusChange(
-            idea=idea, actor=actor, from_status=from_status, to_status=to_status, message=message
+            idea=idea,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            message=message,
+            message_language=message_language,
         )
     )
     notices.idea_moved(idea, from_status, to_status, actor)
@@ -123,9 +157,11 @@ def advance_idea(
     return True
 
 
-def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> None:
+def _move(
+    idea: Idea, actor: User, to_status: IdeaStatus, message: str, message_language: str = "en"
+) -> None:
     """Move an idea on (see `advance_idea`), or refuse if someone changed it just now."""
-    if not advance_idea(idea, actor, to_status, message):
+    if not advance_idea(idea, actor, to_status, message, message_language=message_language):
         db.session.rollback()
         raise RuleError(_l("Someone changed this idea just now. Please look at it again."))
 
@@ -150,8 +186,11 @@ def replace_words(idea: Idea, editor: User, title: str, description: str, reason
     return idea.held_for_personal_info
 
 
-def propose_idea(author: User, consultation: Consultation, title: str, description: str) -> Idea:
-    """A young person proposes an idea; it waits for moderation as `pending`."""
+def propose_idea(
+    author: User, consultation: Consultation, title: str, description: str, language: str = "en"
+) -> Idea:
+    """A young person proposes an idea, in one of the deployment's languages; it waits for
+    moderation as `pending`."""
     if author.role != Role.YOUNG_PERSON:
         raise RuleError(_l("Only young people can propose ideas."))
     if not consultation.accepts_proposals():
@@ -162,6 +201,7 @@ def propose_idea(author: User, consultation: Consultation, title: str, descripti
         author=author,
         title=title,
         description=description,
+        language=check_language(language),
         held_for_personal_info=_holds_personal_info(title, description),
     )
     db.session.add(idea)
@@ -197,8 +237,11 @@ def check_message(message: str | None) -> str:
     return message
 
 
-def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str = "") -> None:
-    """Staff move an idea along its lifecycle, with a message the author can read."""
+def change_status(
+    idea: Idea, actor: User, to_status: IdeaStatus, message: str = "", message_language: str = "en"
+) -> None:
+    """Staff move an idea along its lifecycle, with a message the author can read, in one of
+    the deployment's languages."""
     if actor.role not in (Role.STAFF, Role.ADMIN):
         raise RuleError(_l("Only library staff can make that decision."))
     if not acts_in(actor, idea.consultation.library_service_id):
@@ -208,9 +251,10 @@ def change_status(idea: Idea, actor: User, to_status: IdeaStatus, message: str =
     message = message.strip()
     if to_status in NEEDS_MESSAGE and not message:
         raise RuleError(_l("Please write a message explaining this decision to the young person."))
+    message_language = message_language_of(message, message_language)
     message = check_message(message)
     previous, held = idea.status, idea.held_for_personal_info
-    _move(idea, actor, to_status, message)
+    _move(idea, actor, to_status, message, message_language)
     # Staff have looked at the words and decided, so the idea no longer waits for them.
     idea.held_for_personal_info = False
     detail = {"held_for_personal_info": True} if held else {}
@@ -233,13 +277,17 @@ def withdraw_idea(idea: Idea, author: User) -> None:
     db.session.commit()
 
 
-def resubmit_idea(idea: Idea, author: User, title: str, description: str) -> None:
-    """The author edits an idea staff asked them to change, and sends it back for moderation."""
+def resubmit_idea(
+    idea: Idea, author: User, title: str, description: str, language: str | None = None
+) -> None:
+    """The author edits an idea staff asked them to change (and the language it is in), and
+    sends it back for moderation."""
     if idea.author_id != author.id:
         raise RuleError(_l("Only the person who proposed an idea can change it."))
     if idea.status != S.CHANGES_REQUESTED:
         raise RuleError(_l("This idea is not waiting for changes."))
     title, description = check_text(title, description)
+    idea.language = check_language(language or idea.language)
     if (title, description) != (idea.title, idea.description):
         replace_words(idea, author, title, description, reason="edited")
     else:  # a staff decision lifted any hold; the same words are held again

@@ -4,12 +4,13 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.models.consultations import Consultation
 from app.models.types import UTCDateTime, enum_type, utcnow
 from app.models.users import User
+from app.search_text import searchable
 
 
 class IdeaStatus(StrEnum):
@@ -61,6 +62,16 @@ class Idea(db.Model):
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
     description: Mapped[str] = mapped_column(sa.Text)
+    # The title and description as search compares them (app/search_text.py), kept up to date
+    # with them; never shown.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The language the author wrote in, a code of LANGUAGES (app/ideas/languages.py).
+    language: Mapped[str] = mapped_column(sa.String(10), default="en", server_default="en")
+    # An English translation by library staff, of an idea written in another language.
+    translated_title: Mapped[str | None] = mapped_column(sa.String(120))
+    translated_description: Mapped[str | None] = mapped_column(sa.Text)
+    translated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    translated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[IdeaStatus] = mapped_column(
         enum_type(IdeaStatus, "idea_status"), default=IdeaStatus.PENDING
     )
@@ -81,7 +92,8 @@ class Idea(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     consultation: Mapped[Consultation] = relationship()
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    translated_by: Mapped[User | None] = relationship(foreign_keys=[translated_by_id])
     history: Mapped[list["IdeaStatusChange"]] = relationship(
         back_populates="idea", order_by="IdeaStatusChange.id"
     )
@@ -98,6 +110,18 @@ class Idea(db.Model):
         """Shown to everyone (not pending, rejected, withdrawn, hidden or merged)."""
         return self.status in PUBLIC_STATUSES
 
+    @property
+    def has_translation(self) -> bool:
+        """True when staff have given the idea an English translation."""
+        return bool(self.translated_title)
+
+    @validates("title", "description")
+    def _keep_search_text(self, key: str, value: str) -> str:
+        """Every change of the words changes their searchable form, wherever it is made."""
+        words = {"title": self.title or "", "description": self.description or "", key: value}
+        self.search_text = searchable(f"{words['title']}\n{words['description']}")
+        return value
+
 
 class IdeaStatusChange(db.Model):
     """One step in an idea's lifecycle: who moved it, when, and what they told the author."""
@@ -110,6 +134,8 @@ class IdeaStatusChange(db.Model):
     from_status: Mapped[IdeaStatus | None] = mapped_column(enum_type(IdeaStatus, "from_status"))
     to_status: Mapped[IdeaStatus] = mapped_column(enum_type(IdeaStatus, "to_status"))
     message: Mapped[str] = mapped_column(sa.Text, default="")
+    # The language staff wrote the message in, a code of LANGUAGES.
+    message_language: Mapped[str] = mapped_column(sa.String(10), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     idea: Mapped[Idea] = relationship(back_populates="history")

@@ -15,9 +15,10 @@ from wtforms.widgets import HiddenInput, Select, html_params
 
 from app.fields import Form, LocalDateTimeField, id_or_none
 from app.i18n import _l
+from app.ideas.languages import language_choices, languages, name_for_staff
 from app.ideas.services import DESCRIPTION_MAX, MESSAGE_MAX, TITLE_MAX
 from app.labels import COLOUR_LABELS, PHASE_LABELS, PICTURE_LABELS
-from app.models import Colour, Phase, Picture
+from app.models import Colour, Phase, Picture, User
 from app.models.types import ROW_ID_MAX
 from app.moderation.services import (
     CONSULTATION_DESCRIPTION_MAX,
@@ -63,7 +64,29 @@ class SharedGroupsSelect(Select):
         return Markup("".join(html))
 
 
-class DecisionForm(Form):
+class MessageLanguage:
+    """A form's "Language of your message" select, where staff write to a young person."""
+
+    message_language = SelectField(
+        _l("Language of your message"), validators=[Optional()], validate_choice=False
+    )
+
+    def offer_languages(self, author: User | None) -> None:
+        """Offer the deployment's languages, the author's own chosen first, and say which
+        it is ("Sam reads Dari")."""
+        self.message_language.choices = language_choices()
+        if self.message_language.data in (None, ""):
+            own = author.language if author and author.language in languages() else "en"
+            self.message_language.data = own if own in languages() else languages()[0]
+        if author is not None:
+            self.message_language.description = _l(
+                "%(name)s reads %(language)s.",
+                name=Markup("<bdi hx-disable>%s</bdi>") % author.username,
+                language=name_for_staff(author.language),
+            )
+
+
+class DecisionForm(MessageLanguage, Form):
     """Move an idea along its lifecycle, with a message for the young person."""
 
     decision = SelectField(
@@ -89,6 +112,25 @@ class DecisionForm(Form):
         render_kw={"rows": 2},
     )
     submit = SubmitField(_l("Save decision"))
+
+
+class TranslationForm(Form):
+    """An English translation of an idea written in another language, by staff."""
+
+    title = StringField(
+        _l("Title in English"),
+        validators=[DataRequired(_l("Enter the title in English.")), Length(max=TITLE_MAX)],
+        render_kw={"maxlength": TITLE_MAX, "lang": "en"},
+    )
+    description = TextAreaField(
+        _l("Description in English"),
+        validators=[
+            DataRequired(_l("Enter the description in English.")),
+            Length(max=DESCRIPTION_MAX),
+        ],
+        render_kw={"maxlength": DESCRIPTION_MAX, "rows": 6, "lang": "en"},
+    )
+    submit = SubmitField(_l("Save the translation"))
 
 
 class RedactForm(Form):
@@ -210,7 +252,7 @@ class ConsultationForm(Form):
 _CHOOSE_KEPT = _l("Choose the idea that stays from the list.")
 
 
-class MergeForm(Form):
+class MergeForm(MessageLanguage, Form):
     """Merge an idea into the idea that stays, with a message for the duplicate's author."""
 
     into = IntegerField(

@@ -21,12 +21,13 @@ from app.access import refuse_unless_staff_of
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
-from app.ideas.services import VOTABLE, advance_idea, check_message
+from app.ideas.services import VOTABLE, advance_idea, check_message, message_language_of
 from app.live import events as live
 from app.models import Idea, IdeaStatus, User, Vote
 from app.models.types import ROW_ID_MAX
 from app.notices import services as notices
 from app.rules import RuleError
+from app.search_text import searchable
 
 # Ideas that may be merged, either way: those still taking votes.
 MERGEABLE = VOTABLE
@@ -111,7 +112,8 @@ def plan_merge(duplicate: Idea, kept: Idea, actor: User) -> MergePlan:
 def candidates(duplicate: Idea, search: str = "") -> list[Idea]:
     """Ideas of the same question `duplicate` could join: the most supported first.
 
-    A search finds them by words of the title, or by number; at most CANDIDATES_MAX either way.
+    A search finds them by their words, however their letters are written (app/search_text.py),
+    or by number; at most CANDIDATES_MAX either way.
     """
     statement = select(Idea).where(
         Idea.consultation_id == duplicate.consultation_id,
@@ -120,7 +122,7 @@ def candidates(duplicate: Idea, search: str = "") -> list[Idea]:
     )
     search = search.strip()[:SEARCH_MAX]
     if search:
-        by_title = Idea.title.icontains(search, autoescape=True)
+        by_title = Idea.search_text.contains(searchable(search), autoescape=True)
         number = search.removeprefix("#")
         if number.isdecimal() and 0 < int(number) <= ROW_ID_MAX:
             by_title = or_(by_title, Idea.id == int(number))
@@ -189,7 +191,9 @@ def _changed_just_now() -> RuleError:
     return RuleError(_l("Someone changed these ideas just now. Please look at them again."))
 
 
-def merge_ideas(duplicate: Idea, kept: Idea, actor: User, message: str = "") -> MergePlan:
+def merge_ideas(
+    duplicate: Idea, kept: Idea, actor: User, message: str = "", message_language: str = "en"
+) -> MergePlan:
     """Staff merge `duplicate` into `kept`, in one transaction; returns what happened to votes.
 
     Locks are taken in the order votes take them (vote rows, then idea rows), so a vote cast
@@ -201,12 +205,20 @@ def merge_ideas(duplicate: Idea, kept: Idea, actor: User, message: str = "") -> 
     is merged and staff are asked to look again.
     """
     _check(duplicate, kept, actor)
+    message_language = message_language_of(message, message_language)
     message = _message(message)
     try:
         db.session.execute(
             select(_votes.c.id).where(_votes.c.idea_id == duplicate.id).with_for_update()
         )
-        if not advance_idea(duplicate, actor, IdeaStatus.MERGED, message, merged_into_id=kept.id):
+        if not advance_idea(
+            duplicate,
+            actor,
+            IdeaStatus.MERGED,
+            message,
+            message_language=message_language,
+            merged_into_id=kept.id,
+        ):
             raise _changed_just_now()
         moved, both = _move_votes(duplicate, kept)
         still_votable = db.session.execute(

@@ -31,6 +31,7 @@ from app.moderation.forms import (
     PhaseForm,
     RedactForm,
     SharedGroupsSelect,
+    TranslationForm,
 )
 from app.outcomes import all_frameworks
 from app.pagination import Cursor, Listing, cursor_from_request
@@ -111,6 +112,7 @@ def _outcome_field_choices(picker: picking.OutcomePicker, blank: str) -> list[Se
 def _forms_for(idea: Idea) -> tuple[DecisionForm, OutcomeLinkForm]:
     """The decision and outcome-link forms, with the choices this idea allows."""
     decision = DecisionForm(prefix="decision")
+    decision.offer_languages(idea.author)
     # A blank first choice, so no decision is ever made by leaving the default.
     decision.decision.choices = [
         SelectChoice("", _l("Choose a decision")),
@@ -131,6 +133,7 @@ def _card_form(idea: Idea, frameworks: list, formdata=None, rendered=None) -> Qu
     groups already drawn for the other cards of the page."""
     picker = picking.outcome_picker(idea, frameworks, show_all=_show_all_outcomes())
     form = DecisionForm(prefix=f"idea-{idea.id}", formdata=formdata)
+    form.offer_languages(idea.author)
     form.decision.choices = [SelectChoice(s.value, DECISION_LABELS[s]) for s in QUEUE_DECISIONS]
     form.outcome.choices = _outcome_field_choices(picker, _l("No outcome for now"))
     form.outcome.widget = SharedGroupsSelect({} if rendered is None else rendered)
@@ -143,6 +146,7 @@ def _idea_page(
     link: OutcomeLinkForm,
     status: int = 200,
     redact: RedactForm | None = None,
+    translation: TranslationForm | None = None,
 ):
     """Render the staff page for one idea, with its possible personal details highlighted."""
     revisions, revision_count = services.recent_revisions(idea)
@@ -153,6 +157,7 @@ def _idea_page(
         link_form=link,
         show_all_outcomes=_show_all_outcomes(),
         redact_form=redact or RedactForm(prefix="redact", formdata=None, obj=idea),
+        translation_form=translation or _translation_form(idea),
         marked=services.marked_words(idea),
         revisions=revisions,
         revision_count=revision_count,
@@ -249,6 +254,7 @@ def decide_from_queue(idea_id: int):
                 form.message.data or "",
                 form.outcome.data or "",
                 form.rationale.data or "",
+                form.message_language.data,
             )
         except RuleError as error:
             _refused(form, error)
@@ -323,6 +329,7 @@ def decide(idea_id: int):
                 decision.message.data or "",
                 decision.outcome.data or "",
                 decision.rationale.data or "",
+                decision.message_language.data,
             )
         except RuleError as error:
             _refused(decision, error)
@@ -372,6 +379,31 @@ def redact(idea_id: int):
             flash(_said_after_redacting(held))
             return redirect(url_for("moderation.idea", idea_id=idea.id), code=303)
     return _idea_page(idea, *_forms_for(idea), status=400, redact=form)
+
+
+def _translation_form(idea: Idea) -> TranslationForm:
+    """The translation form, holding the translation staff made so far, if any."""
+    return TranslationForm(
+        prefix="translation",
+        formdata=None,
+        data={"title": idea.translated_title, "description": idea.translated_description},
+    )
+
+
+@bp.route("/ideas/<int:idea_id>/translation", methods=["POST"])
+def translate(idea_id: int):
+    """Add or change the English translation of an idea written in another language."""
+    idea = _get_idea(idea_id)
+    form = TranslationForm(prefix="translation")
+    if form.validate():
+        try:
+            services.translate_idea(idea, current_user, form.title.data, form.description.data)
+        except RuleError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("The translation is saved."))
+            return redirect(url_for("moderation.idea", idea_id=idea.id), code=303)
+    return _idea_page(idea, *_forms_for(idea), status=400, translation=form)
 
 
 @bp.route("/ideas/<int:idea_id>/remove-personal-info", methods=["POST"])
@@ -591,7 +623,9 @@ def merge(idea_id: int):
         plan = merging.plan_merge(duplicate, kept, current_user)
     except RuleError as error:
         return _choose_page(duplicate, error.message)
-    return _confirm_page(plan, MergeForm(formdata=None, into=kept.id))
+    form = MergeForm(formdata=None, into=kept.id)
+    form.offer_languages(duplicate.author)
+    return _confirm_page(plan, form)
 
 
 @bp.post("/ideas/<int:idea_id>/merge")
@@ -599,11 +633,14 @@ def merge_into(idea_id: int):
     """Merge the duplicate into the idea that stays: votes move, both proposers are told."""
     duplicate = _get_idea(idea_id)
     form = MergeForm()
+    form.offer_languages(duplicate.author)
     kept = _idea_asked_for("into") if form.validate() else None
     if kept is None:
         return _choose_page(duplicate, _("Please choose the idea that stays from the list."))
     try:
-        done = merging.merge_ideas(duplicate, kept, current_user, form.message.data or "")
+        done = merging.merge_ideas(
+            duplicate, kept, current_user, form.message.data or "", form.message_language.data
+        )
     except RuleError as error:
         (form[error.field].errors if error.field else form.form_errors).append(error.message)
         try:

@@ -34,6 +34,7 @@ from app.models import (
     Picture,
     Role,
     User,
+    utcnow,
 )
 from app.models.consultations import default_colour, default_picture
 from app.outcomes import all_frameworks
@@ -144,6 +145,7 @@ def decide(
     message: str = "",
     outcome_code: str = "",
     rationale: str = "",
+    message_language: str = "en",
 ) -> OutcomeLink | None:
     """Make a decision on an idea and, when it publishes the idea, link one outcome with it.
 
@@ -163,7 +165,7 @@ def decide(
         if not outcome_code:
             raise RuleError(_l("Please choose an outcome from the list."), field="outcome")
         check_outcome_link(idea, outcome_code, rationale)
-    change_status(idea, actor, to_status, message)
+    change_status(idea, actor, to_status, message, message_language)
     if not outcome_code:
         return None
     return link_outcome(idea, outcome_code, actor, rationale)
@@ -176,6 +178,7 @@ def decide_in_place(
     message: str = "",
     outcome_code: str = "",
     rationale: str = "",
+    message_language: str = "en",
 ) -> OutcomeLink | None:
     """A decision made from the queue: refused for an idea held for personal details, which
     staff open first, to check and change its words (see `decide`)."""
@@ -188,7 +191,24 @@ def decide_in_place(
         )
     if idea.status != IdeaStatus.PENDING:
         raise RuleError(_l("This idea has already been decided on."))
-    return decide(idea, actor, to_status, message, outcome_code, rationale)
+    return decide(idea, actor, to_status, message, outcome_code, rationale, message_language)
+
+
+def translate_idea(idea: Idea, actor: User, title: str, description: str) -> None:
+    """Staff give an idea written in another language an English translation, or change it.
+
+    Readers of other languages are shown it, with the original a tap away; who made it and
+    when are kept with it.
+    """
+    refuse_unless_staff_of(actor, idea.consultation.library_service_id)
+    if idea.language == "en":
+        raise RuleError(_l("This idea is written in English, so it needs no translation."))
+    title, description = check_text(title, description)
+    idea.translated_title, idea.translated_description = title, description
+    idea.translated_by, idea.translated_at = actor, utcnow()
+    # The translation is kept on the idea; the log says only that it was made.
+    record(actor, "idea.translate", idea)
+    db.session.commit()
 
 
 def link_outcome(idea: Idea, outcome_code: str, actor: User, rationale: str) -> OutcomeLink:

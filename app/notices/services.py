@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from markupsafe import Markup, escape
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -19,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from app.access import may_read_idea
 from app.extensions import db
 from app.i18n import _l
+from app.ideas.languages import bcp47
 from app.labels import STATUS_LABELS
 from app.models import (
     CodesignVolunteer,
@@ -179,7 +181,7 @@ class ShownNotice:
     """A notice as its reader sees it: its words, and whether it may link to its idea."""
 
     notice: Notice
-    words: str
+    words: str  # markup when it quotes an idea's title
     shows_idea: bool
 
 
@@ -188,19 +190,25 @@ def _may_see(notice: Notice, reader: User) -> bool:
     return notice.idea is not None and may_read_idea(reader, notice.idea)
 
 
-def _words(notice: Notice) -> str:
+def _with_title(words, idea, **values) -> Markup:
+    """The notice's words as markup, quoting the idea's title as text marked with its language."""
+    title = Markup('<bdi lang="%s" dir="auto">%s</bdi>') % (bcp47(idea.language), idea.title)
+    return Markup(escape(str(words))) % {"title": title, **values}
+
+
+def _words(notice: Notice) -> Markup:
     """What the notice says, in the reader's language (its idea must be one they may see)."""
     idea = notice.idea
     if notice.kind == K.HELP_ACCEPTED:
-        return str(HELP_ACCEPTED % {"title": idea.title})
+        return _with_title(HELP_ACCEPTED, idea)
     if notice.status == S.MERGED:
         if idea.author_id != notice.user_id:
             words = YOURS_JOINED
         else:
             words = YOURS_MERGED if idea.status == S.MERGED else JOINED_YOURS
-        return str(words % {"title": idea.title})
+        return _with_title(words, idea)
     words = WORDS.get((notice.kind, notice.status), MOVED)
-    return str(words % {"title": idea.title, "status": STATUS_LABELS.get(notice.status, "")})
+    return _with_title(words, idea, status=STATUS_LABELS.get(notice.status, ""))
 
 
 def shown(notice: Notice, reader: User) -> ShownNotice:

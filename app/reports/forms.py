@@ -14,6 +14,7 @@ from app.fields import Form, id_or_none
 from app.i18n import _l
 from app.ideas.services import MESSAGE_MAX
 from app.models import ReportReason
+from app.moderation.forms import MessageLanguage
 from app.reports.services import DETAILS_MAX, REPORTS_TO_HIDE_MAX
 
 # Each reason in the plain words a young person chooses from.
@@ -43,7 +44,7 @@ class ReportForm(Form):
     submit = SubmitField(_l("Send my report"))
 
 
-class ReportDecisionForm(Form):
+class ReportDecisionForm(MessageLanguage, Form):
     """Keep a reported idea, or agree with the reports and hide it; the buttons say which."""
 
     decision = SelectField(

@@ -86,8 +86,11 @@ def report(idea_id: int):
 def _decision_form(idea: Idea, formdata=None) -> ReportDecisionForm:
     """The form deciding about one idea's reports; its fields are named after the idea."""
     if formdata is None:
-        return ReportDecisionForm(prefix=f"r{idea.id}", formdata=None)
-    return ReportDecisionForm(prefix=f"r{idea.id}")
+        form = ReportDecisionForm(prefix=f"r{idea.id}", formdata=None)
+    else:
+        form = ReportDecisionForm(prefix=f"r{idea.id}")
+    form.offer_languages(idea.author)
+    return form
 
 
 def _queue(cursor: Cursor | None) -> Listing:
@@ -192,7 +195,9 @@ def decide(idea_id: int):
     if form.validate():
         decide_with = services.keep_idea if form.decision.data == "keep" else services.hide_idea
         try:
-            changed = decide_with(idea, current_user, form.message.data or "")
+            changed = decide_with(
+                idea, current_user, form.message.data or "", form.message_language.data
+            )
         except RuleError as error:
             (form[error.field].errors if error.field else form.form_errors).append(error.message)
         else:

@@ -17,7 +17,8 @@ from app.access import idea_is_public, member_library_service_ids, refuse_unless
 from app.audit import record
 from app.extensions import db
 from app.i18n import _l
-from app.ideas.services import advance_idea, check_message
+from app.ideas.languages import page_language
+from app.ideas.services import advance_idea, check_message, message_language_of
 from app.live.events import audited
 from app.models import (
     AuditEntry,
@@ -134,7 +135,14 @@ def report_idea(reporter: User, idea: Idea, reason: str, details: str = "") -> b
     hidden = False
     reports = _open_reports(idea)
     if reports >= idea.consultation.library_service.reports_to_hide:
-        hidden = advance_idea(idea, None, IdeaStatus.HIDDEN, str(HIDDEN_BY_REPORTS))
+        # Written in the language of the page the report was sent from.
+        hidden = advance_idea(
+            idea,
+            None,
+            IdeaStatus.HIDDEN,
+            str(HIDDEN_BY_REPORTS),
+            message_language=page_language(),
+        )
         if hidden:
             _unnamed_entry("idea.hidden_by_reports", idea, open_reports=reports)
     db.session.commit()
@@ -186,7 +194,10 @@ def reported_ideas(actor: User, cursor: Cursor | None = None) -> Page[ReportedId
     statement = (
         select(Idea, counts.c.reports, *[counts.c[reason.value] for reason in reasons])
         .join(counts, counts.c.idea_id == Idea.id)
-        .options(joinedload(Idea.consultation).joinedload(Consultation.library_service))
+        .options(
+            joinedload(Idea.consultation).joinedload(Consultation.library_service),
+            joinedload(Idea.author),  # whose language staff may answer in
+        )
     )
     page = paginate(_in_scope(statement, actor), [counts.c.first], cursor)
     return page.map(
@@ -275,32 +286,35 @@ def _hiding_step(idea: Idea) -> IdeaStatusChange | None:
     return latest if hidden_by_reports else None
 
 
-def _move(idea: Idea, actor: User, to_status: IdeaStatus, message: str) -> None:
+def _move(
+    idea: Idea, actor: User, to_status: IdeaStatus, message: str, message_language: str
+) -> None:
     """Move the idea on, or refuse (changing nothing) if someone changed it just now."""
-    if not advance_idea(idea, actor, to_status, message):
+    if not advance_idea(idea, actor, to_status, message, message_language=message_language):
         db.session.rollback()
         raise RuleError(_l("Someone changed this idea just now. Please look at it again."))
 
 
-def keep_idea(idea: Idea, actor: User, message: str = "") -> bool:
+def keep_idea(idea: Idea, actor: User, message: str = "", message_language: str = "en") -> bool:
     """Staff dismiss an idea's open reports; returns whether the idea is shown again.
 
     An idea the reports hid comes back to the status it had, with a message to its author.
     An idea staff hid for reasons of their own stays hidden.
     """
     refuse_unless_staff_of(actor, idea.consultation.library_service_id)
+    message_language = message_language_of(message, message_language)
     message = _message_to_author(message, SHOWN_AGAIN)
     dismissed = _close_reports(idea, actor, ReportOutcome.DISMISSED)
     step = _hiding_step(idea) if idea.status == IdeaStatus.HIDDEN else None
     if step is not None:
-        _move(idea, actor, step.from_status, message)
+        _move(idea, actor, step.from_status, message, message_language)
     detail = {"to": step.from_status.value} if step is not None else {}
     record(actor, "reports.dismiss", idea, reports=dismissed, **detail)
     db.session.commit()
     return step is not None
 
 
-def hide_idea(idea: Idea, actor: User, message: str = "") -> bool:
+def hide_idea(idea: Idea, actor: User, message: str = "", message_language: str = "en") -> bool:
     """Staff agree with an idea's open reports; returns whether the idea was hidden just now.
 
     A public idea is hidden with a message to its author. One the reports hid stays hidden,
@@ -308,11 +322,12 @@ def hide_idea(idea: Idea, actor: User, message: str = "") -> bool:
     check it); one otherwise out of view stays as it is.
     """
     refuse_unless_staff_of(actor, idea.consultation.library_service_id)
+    message_language = message_language_of(message, message_language)
     message = _message_to_author(message, HIDDEN_BY_STAFF)
     upheld = _close_reports(idea, actor, ReportOutcome.UPHELD)
     previous, hiding = idea.status, idea.is_public
     if hiding or (previous == IdeaStatus.HIDDEN and _hiding_step(idea) is not None):
-        _move(idea, actor, IdeaStatus.HIDDEN, message)
+        _move(idea, actor, IdeaStatus.HIDDEN, message, message_language)
     record(actor, "reports.uphold", idea, reports=upheld, previous=previous.value, hidden=hiding)
     db.session.commit()
     return hiding

@@ -201,6 +201,20 @@
   // After every part of the answer has settled and the handlers above have moved focus.
   document.addEventListener("htmx:afterSettle", function () { window.setTimeout(rescueFocus, 0); });
 
+  // The propose page's language select follows the language the words seem to be in
+  // (#language-guess, in the answer to the similar ideas request) until the author chooses one:
+  // #language_suggested holds what the page chose, so a select showing it was not changed.
+  document.addEventListener("htmx:afterSettle", function () {
+    var guess = document.getElementById("language-guess");
+    var select = document.getElementById("language");
+    var suggested = document.getElementById("language_suggested");
+    var language = guess && guess.getAttribute("data-language");
+    if (!language || !select || !suggested || select.value !== suggested.value) return;
+    if (!select.querySelector('option[value="' + language + '"]')) return;
+    select.value = language;
+    suggested.value = language;
+  });
+
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });
 })();
