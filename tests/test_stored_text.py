@@ -667,6 +667,7 @@ NOT_PEOPLES_WORDS = {
         PSEUDONYM
     ),
     ("app/codesign/forms.py", "<module>", "Aged %(band)s"): "an age band from AGE_BANDS",
+    ("app/auth/forms.py", "<module>", "%(youngest)s to %(oldest)s"): "the ages of AGE_BANDS",
     ("app/dates.py", "opening_words", "Closed %(when)s"): "a date",
     ("app/dates.py", "opening_words", "Closes %(when)s"): "a date",
     ("app/dates.py", "opening_words", "Opens %(when)s"): "a date",
