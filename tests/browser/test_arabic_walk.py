@@ -21,17 +21,19 @@ from app.extensions import db
 from app.languages import TRANSLATIONS
 from app.models import Consultation, Idea, IdeaStatus, User
 from app.seed import DEMO_PASSWORD
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.steps import sign_in
 from tests.browser.test_young_person_walk import SECONDARY, TEEN_IDEAS, TEEN_SPACE, axe_violations
 
 pytestmark = pytest.mark.browser
 
 ARABIC = Translations.load(str(TRANSLATIONS), ["ar"])
+SCREENS = ARTIFACTS / "screens"
 DARI_TITLE = "کتاب‌های بیشتر به زبان دری"
 DARI_WORDS = "ما کتاب‌های داستان به زبان دری می‌خواهیم، برای نوجوانانی که تازه آمده‌اند."
 MY_TITLE = "نادي للواجبات المدرسية يوم السبت"
 MY_WORDS = "نريد ناديًا للواجبات المدرسية صباح السبت، لمن يعمل بعد المدرسة."
-ANSWER = "فكرة رائعة! سنبدأ النادي في الشهر القادم."
+ANSWER = "فكرة رائعة! سننظر فيها هذا الشهر."
 
 
 def ar(english: str, **values) -> str:
@@ -120,10 +122,10 @@ def test_a_young_person_walks_through_in_arabic(
     ).to_be_visible()
     found["voted"] = axe_violations(phone)
 
-    # Staff publish the idea, then accept it with a message in Arabic, the language its
-    # author reads (the form offers it first).
+    # Staff publish the idea, then take it into consideration with a message in Arabic, the
+    # language its author reads (the form offers it first).
     idea_id = re.search(r"/ideas/(\d+)", mine).group(1)
-    for decision, message in (("Approve and publish", ""), ("Accept", ANSWER)):
+    for decision, message in (("Approve and publish", ""), ("Consider it", ANSWER)):
         staff.goto(f"{live_server}/staff/ideas/{idea_id}")
         staff.get_by_label("Decision").select_option(label=decision)
         if message:
@@ -149,6 +151,8 @@ def test_a_young_person_walks_through_in_arabic(
     words.get_by_role("link").click()
     expect(phone.locator(f'[lang="ar"]:has-text("{ANSWER}")').first).to_be_visible()
     found["answered"] = axe_violations(phone)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SCREENS / "idea-answered-ar-360.png"), full_page=True)
 
     # Someone else's idea in Dari: staff's English translation, the original a tap away.
     phone.goto(f"{live_server}/ideas/{dari_idea}")
@@ -158,6 +162,8 @@ def test_a_young_person_walks_through_in_arabic(
     original = phone.locator('[lang="fa-AF"]').filter(has_text=DARI_TITLE).first
     expect(original).to_be_visible()
     found["translated"] = axe_violations(phone)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    phone.screenshot(path=str(SCREENS / "idea-translated-ar-360.png"), full_page=True)
 
     assert {state: problems for state, problems in found.items() if problems} == {}
     assert page_log.requests_elsewhere(live_server) == []
