@@ -8,17 +8,9 @@ from flask import Flask
 
 from app.ideas import languages
 from app.ideas.languages import detect, name_for_staff
+from app.languages import SHIPPED
 
-EVERY_LANGUAGE = {
-    "en": "English",
-    "ar": "العربية",
-    "fa_AF": "دری",
-    "ps": "پښتو",
-    "fa": "فارسی",
-    "ckb": "کوردیی ناوەندی",
-    "ti": "ትግርኛ",
-    "uk": "Українська",
-}
+EVERY_LANGUAGE = {code: language.name for code, language in SHIPPED.items()}
 
 # The same idea, a quiet room to study in after school, as young people might write it.
 SENTENCES = {

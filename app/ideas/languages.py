@@ -15,29 +15,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
-# Each language named in itself, as its readers look for it in a list, where the settings do
-# not name it (LANGUAGES maps each code to its name in itself).
-NAMES_IN_THEMSELVES = {
-    "en": "English",
-    "ar": "العربية",
-    "fa_AF": "دری",
-    "ps": "پښتو",
-    "fa": "فارسی",
-    "ckb": "کوردیی ناوەندی",
-    "ti": "ትግርኛ",
-    "uk": "Українська",
-}
-# Each language named in English, for staff who may not read it.
-NAMES_IN_ENGLISH = {
-    "en": "English",
-    "ar": "Arabic",
-    "fa_AF": "Dari",
-    "ps": "Pashto",
-    "fa": "Persian",
-    "ckb": "Sorani Kurdish",
-    "ti": "Tigrinya",
-    "uk": "Ukrainian",
-}
+from app.languages import SHIPPED
 
 # py3langid's languages, and the language of the deployment each stands for.
 MODEL_LANGUAGES = {"en": "en", "ar": "ar", "fa": "fa", "ps": "ps", "uk": "uk", "am": "ti"}
@@ -72,19 +50,23 @@ def languages() -> list[str]:
 
 
 def name_in_itself(code: str) -> str:
-    """A language's name as its readers write it: the settings' name, or else the one here."""
-    return current_app.config["LANGUAGES"].get(code) or NAMES_IN_THEMSELVES.get(code, code)
+    """A language's name as its readers write it (app/translations/languages.toml)."""
+    language = SHIPPED.get(code)
+    return language.name if language else code
 
 
 def name_in_english(code: str) -> str:
-    """A language's name in English (its name in itself if not known here)."""
-    return NAMES_IN_ENGLISH.get(code) or name_in_itself(code)
+    """A language's name in English (its code if it is not a shipped language)."""
+    language = SHIPPED.get(code)
+    return language.english if language else code
 
 
 def name_for_staff(code: str) -> str:
     """A language's name in itself and, if that is not English, in English: "العربية (Arabic)"."""
-    own, english = name_in_itself(code), NAMES_IN_ENGLISH.get(code)
-    return f"{own} ({english})" if english and english != own else own
+    language = SHIPPED.get(code)
+    if language is None or language.name == language.english:
+        return name_in_itself(code)
+    return f"{language.name} ({language.english})"
 
 
 def bcp47(code: str) -> str:
