@@ -1,5 +1,9 @@
 """Every page, as each kind of person sees it, fits a phone, names every field and passes axe:
-in English, in Arabic (right to left) and in Tigrinya (Ge'ez script)."""
+in Arabic (right to left) and in Tigrinya (Ge'ez script, left to right).
+
+The markup is the same in every language, and these two hold both directions and the scripts
+whose words run longest; English pages are read at 200 % text by test_large_text.py.
+"""
 
 from pathlib import Path
 
@@ -157,7 +161,7 @@ def sign_in(page: Page, base_url: str, name: str) -> None:
     expect(page.get_by_role("status")).to_contain_text("You are signed in.")
 
 
-@pytest.mark.parametrize("language", ["en", "ar", "ti"])
+@pytest.mark.parametrize("language", ["ar", "ti"])
 @pytest.mark.parametrize("account", list(PAGES), ids=lambda a: a or "anonymous")
 def test_every_page_fits_a_phone_and_labels_every_field(
     browser_page: Page, live_server: str, page_log, account, language
