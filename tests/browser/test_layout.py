@@ -2,7 +2,8 @@
 in Arabic (right to left) and in Tigrinya (Ge'ez script, left to right).
 
 The markup is the same in every language, and these two hold both directions and the scripts
-whose words run longest; English pages are read at 200 % text by test_large_text.py.
+whose words run longest. Each Arabic page is also measured at 200 % text, on the same load;
+English pages are read at 200 % text by test_large_text.py.
 """
 
 from pathlib import Path
@@ -161,6 +162,19 @@ def sign_in(page: Page, base_url: str, name: str) -> None:
     expect(page.get_by_role("status")).to_contain_text("You are signed in.")
 
 
+def too_wide_at_200_percent(page: Page, cdp) -> list[str]:
+    """The page at 200 % text, as a person's browser setting makes it: what sticks out."""
+    from tests.browser.test_large_text import WIDEST, WIDTH, font_size
+
+    font_size(cdp, 32)
+    found = page.evaluate(WIDEST, WIDTH)
+    font_size(cdp, 16)
+    assert found["fontSize"] == "32px", "the text is not at 200 %"
+    if found["width"] <= WIDTH:
+        return []
+    return [f"at 200 % text {found['width']}px: " + "; ".join(found["wide"][:6])]
+
+
 @pytest.mark.parametrize("language", ["ar", "ti"])
 @pytest.mark.parametrize("account", list(PAGES), ids=lambda a: a or "anonymous")
 def test_every_page_fits_a_phone_and_labels_every_field(
@@ -176,6 +190,7 @@ def test_every_page_fits_a_phone_and_labels_every_field(
         sign_in(page, live_server, account)
     # The switcher's choice, kept in this browser's cookie for every page after it.
     page.goto(f"{live_server}/outcomes?lang={language}")
+    cdp = page.context.new_cdp_session(page)
     problems = {}
     for path in PAGES[account]:
         response = page.goto(live_server + path)
@@ -183,6 +198,8 @@ def test_every_page_fits_a_phone_and_labels_every_field(
         assert page.evaluate("document.documentElement.lang") == language.replace("_", "-")
         # Evaluated scripts run outside the page's Content Security Policy.
         found = page.evaluate(LAYOUT_PROBLEMS) + page.evaluate(axe + AXE_RUN)
+        if language == "ar":
+            found += too_wide_at_200_percent(page, cdp)
         if found:
             problems[path] = found
     assert problems == {}
