@@ -1,6 +1,6 @@
 """Steps any browser test takes, found the way a person finds them: by label or role."""
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import CDPSession, Locator, Page, expect
 
 
 def menu(page: Page) -> Locator:
@@ -42,3 +42,38 @@ def send_idea(page: Page) -> None:
     """Send the idea being proposed: one button, whether or not similar ideas are shown."""
     page.get_by_role("button", name="Send my idea").click()
     expect(page.get_by_role("status")).to_contain_text("Library staff will check your idea")
+
+
+# A phone's width, in CSS pixels.
+WIDTH = 360
+# What sticks out of a page `width` wide: its full width, the root's font size, the offenders.
+WIDEST = """
+(width) => {
+  const root = document.documentElement;
+  const wide = [];
+  if (root.scrollWidth > width) {
+    for (const el of document.body.querySelectorAll("*")) {
+      const box = el.getBoundingClientRect();
+      if (box.width && (box.left < -1 || box.right > width + 1)) {
+        const name = el.tagName.toLowerCase() + (el.className ? "." + el.className : "");
+        wide.push(`${name} ${Math.round(box.left)}..${Math.round(box.right)}`);
+      }
+    }
+  }
+  const fontSize = getComputedStyle(root).fontSize;
+  return { width: root.scrollWidth, fontSize, wide, dir: root.dir };
+}
+"""
+
+
+def large_text(page: Page) -> CDPSession:
+    """Text at 200 %, as set in the browser: a default font size of 32 px instead of 16 px,
+    for as long as the DevTools session that set it is open (it is returned)."""
+    cdp = page.context.new_cdp_session(page)
+    font_size(cdp, 32)
+    return cdp
+
+
+def font_size(cdp: CDPSession, size: int) -> None:
+    """The browser's default font size (16 px as it comes; 32 px is 200 % text)."""
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": size, "fixed": size * 13 // 16}})

@@ -8,13 +8,13 @@ in rem or em doubles.
 """
 
 import pytest
-from playwright.sync_api import CDPSession, Page, expect
+from playwright.sync_api import Page, expect
 
+from tests.browser.steps import WIDEST, WIDTH, large_text
 from tests.browser.test_layout import PAGES, sign_in
 
 pytestmark = pytest.mark.browser
 
-WIDTH = 360
 # Beyond the layout walk's pages: forms and pages a person meets on the way.
 MORE_PAGES = {
     None: ["/join?code=READ2345", "/consultations/1/similar?title=club"],
@@ -26,36 +26,6 @@ MORE_PAGES = {
     ],
     "admin": ["/staff/", "/codesign/services/1", "/review/"],
 }
-WIDEST = """
-(width) => {
-  const root = document.documentElement;
-  const wide = [];
-  if (root.scrollWidth > width) {
-    for (const el of document.body.querySelectorAll("*")) {
-      const box = el.getBoundingClientRect();
-      if (box.width && (box.left < -1 || box.right > width + 1)) {
-        const name = el.tagName.toLowerCase() + (el.className ? "." + el.className : "");
-        wide.push(`${name} ${Math.round(box.left)}..${Math.round(box.right)}`);
-      }
-    }
-  }
-  const fontSize = getComputedStyle(root).fontSize;
-  return { width: root.scrollWidth, fontSize, wide, dir: root.dir };
-}
-"""
-
-
-def large_text(page: Page) -> CDPSession:
-    """Text at 200 %, as set in the browser: a default font size of 32 px instead of 16 px,
-    for as long as the DevTools session that set it is open (it is returned)."""
-    cdp = page.context.new_cdp_session(page)
-    font_size(cdp, 32)
-    return cdp
-
-
-def font_size(cdp: CDPSession, size: int) -> None:
-    """The browser's default font size (16 px as it comes; 32 px is 200 % text)."""
-    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": size, "fixed": size * 13 // 16}})
 
 
 @pytest.fixture(scope="module")

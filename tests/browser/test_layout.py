@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.steps import WIDEST, WIDTH, font_size
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "demo-password"
@@ -164,8 +166,6 @@ def sign_in(page: Page, base_url: str, name: str) -> None:
 
 def too_wide_at_200_percent(page: Page, cdp) -> list[str]:
     """The page at 200 % text, as a person's browser setting makes it: what sticks out."""
-    from tests.browser.test_large_text import WIDEST, WIDTH, font_size
-
     font_size(cdp, 32)
     found = page.evaluate(WIDEST, WIDTH)
     font_size(cdp, 16)
