@@ -9,6 +9,7 @@ Accept-Language, and English.
 
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,8 +39,9 @@ class Language:
         """The BCP 47 tag for `lang` and `hreflang` (fa_AF -> fa-AF)."""
         return self.code.replace("_", "-")
 
-    @property
+    @cached_property
     def direction(self) -> str:
+        """"ltr" or "rtl", from Babel's data for the language (read once)."""
         return Locale.parse(self.code).text_direction
 
     @property
