@@ -214,6 +214,16 @@
     select.value = language;
     suggested.value = language;
   });
+  // The guess needs only the description's first words; all of a long one, in a script whose
+  // letters take six characters each in an address, would make the address longer than the
+  // server takes (gunicorn: 4 KB), and the hint would fail.
+  var GUESS_WORDS = 300;
+  document.addEventListener("htmx:configRequest", function (event) {
+    var description = event.detail.parameters.description;
+    if (event.detail.verb === "get" && typeof description === "string" && description.length > GUESS_WORDS) {
+      event.detail.parameters.description = description.slice(0, GUESS_WORDS);
+    }
+  });
 
   document.addEventListener("htmx:sendError", function () { announce("offline"); });
   document.addEventListener("htmx:responseError", function () { announce("failed"); });

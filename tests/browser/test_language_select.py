@@ -39,3 +39,20 @@ def test_a_language_the_author_chose_stays_chosen(browser_page: Page, live_serve
     page.get_by_label("Your idea in a few words").fill("Тиха кімната")
     expect(page.locator("#language-guess")).to_have_attribute("data-language", "uk")
     expect(language).to_have_value("ps")
+
+
+def test_a_long_description_keeps_the_guesss_address_short_enough_for_the_server(
+    browser_page: Page, live_server
+):
+    """gunicorn refuses a request line over 4 KB: the guess sends only the description's first
+    words, so a long description in Arabic script (six characters a letter in an address)
+    still gets its hint."""
+    page = browser_page
+    open_propose_form(page, live_server)
+    addresses = []
+    page.on("request", lambda request: addresses.append(request.url))
+    page.get_by_label("Tell us more").fill((SENTENCES["ar"] + " ") * 40)
+    page.get_by_label("Your idea in a few words").fill("غرفة هادئة للدراسة بعد المدرسة")
+    expect(page.get_by_label("Language of your idea")).to_have_value("ar")
+    hints = [address for address in addresses if "/similar?" in address]
+    assert hints and max(len(address) for address in hints) < 4000
