@@ -41,7 +41,7 @@ class Language:
 
     @cached_property
     def direction(self) -> str:
-        """"ltr" or "rtl", from Babel's data for the language (read once)."""
+        """Left to right ("ltr") or right to left ("rtl"), from Babel's data, read once."""
         return Locale.parse(self.code).text_direction
 
     @property
