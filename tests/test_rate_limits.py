@@ -343,3 +343,18 @@ def test_https_is_known_from_the_trusted_proxy_only(database_uri, proxies, schem
     app.add_url_rule("/scheme", "scheme", lambda: request.scheme)
     response = app.test_client().get("/scheme", headers={"X-Forwarded-Proto": "https"})
     assert response.get_data(as_text=True) == scheme
+
+
+def test_a_refusal_to_go_on_is_worded_in_the_readers_language(app, client, make):
+    """The 429 page, like every page, is in the language its reader chose."""
+    make.user(username="River")
+    client.get("/sign-in?lang=uk")
+    token = csrf_token(client)
+    for _ in range(allowed(app, "RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT")):
+        sign_in(client, token, "river", WRONG)
+    refused = sign_in(client, token, "river", PASSWORD)
+    assert refused.status_code == 429
+    html = refused.get_data(as_text=True)
+    assert '<html lang="uk" dir="ltr">' in html
+    assert "nothing was changed" not in html
+    assert re.search(r"[\u0400-\u04ff]{4,}", html)
