@@ -6,7 +6,7 @@ from flask import Flask
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from app.config import Config, public_url
+from app.config import Config, disclosure_threshold, public_url
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
 from app.i18n import _l
 from app.instance import private_folder, private_sqlite_file, secret_key
@@ -85,7 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _default_settings(app: Flask) -> None:
     """Fill in what is not set: an embedded database, a secret key, HTTPS-only cookie names;
-    check the public address.
+    check the public address and the disclosure threshold.
 
     The instance folder, the embedded database and the secret key are kept from other
     accounts on the machine (app/instance.py).
@@ -95,6 +95,7 @@ def _default_settings(app: Flask) -> None:
         app.config["LANGUAGES"] = offered_languages(app.config["LANGUAGES"])
     check_catalogues(app)
     app.config["PUBLIC_URL"] = public_url(app.config["PUBLIC_URL"])
+    app.config["DISCLOSURE_THRESHOLD"] = disclosure_threshold(app.config["DISCLOSURE_THRESHOLD"])
     if app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_NAME"] == "session":
         # Behind HTTPS the cookie's name asks browsers to take it only from this very host,
         # over HTTPS, for every path: no other site or subdomain can set or shadow it.

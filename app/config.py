@@ -55,6 +55,21 @@ def public_url(url: str) -> str:
     return url
 
 
+DISCLOSURE_THRESHOLDS = (5, 10)
+
+
+def disclosure_threshold(value: str | int) -> int:
+    """The smallest count the evidence area shows as a number: 5 or 10.
+
+    Anything else raises ValueError, so the application does not start with a threshold that
+    would show small numbers of children (app/evidence/disclosure.py).
+    """
+    text = str(value).strip()
+    if text not in {str(allowed) for allowed in DISCLOSURE_THRESHOLDS}:
+        raise ValueError(f"DISCLOSURE_THRESHOLD must be 5 or 10, not {value!r}")
+    return int(text)
+
+
 class Config:
     """Settings for running the application; every one can be set in the environment."""
 
@@ -100,6 +115,9 @@ class Config:
         os.environ.get("SAFEGUARDING_SCHOOL_NAMES", ""),
         os.environ.get("SAFEGUARDING_SCHOOL_NAMES_FILE"),
     )
+    # Counts from 1 to one below this show as "fewer than 5" (or 10) in the evidence area; the
+    # rest round to the nearest 5 (app/evidence/disclosure.py). 5 or 10; else the app stops.
+    DISCLOSURE_THRESHOLD = os.environ.get("DISCLOSURE_THRESHOLD", "5")
     BABEL_DEFAULT_LOCALE = "en"
     # Times are stored in UTC and typed in and shown in the libraries' own timezone.
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/London")
