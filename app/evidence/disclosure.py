@@ -159,7 +159,9 @@ def _secondary(count: int) -> Figure:
 def percentage(part: int | Figure, whole: int | Figure, threshold: int | None = None) -> Percentage:
     """`part` as a whole-number percentage of `whole`, suppressed if either is suppressed.
 
-    A whole of 0 has no percentage: it shows as a dash, with no value.
+    A whole of 0 has no percentage: it shows as a dash, with no value. The share is of the true
+    counts, so beside a rounded part and whole it can narrow the part (7 of 40 shows as 5 of
+    40 and 18 %); table() does not count percentages among what a reader knows.
     """
     part = part if isinstance(part, Figure) else figure(part, threshold)
     whole = whole if isinstance(whole, Figure) else figure(whole, threshold)
