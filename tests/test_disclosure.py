@@ -1,5 +1,10 @@
 """Disclosure control: every figure of the evidence area, and whether a hidden one can be found."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -174,16 +179,39 @@ def test_a_threshold_other_than_5_or_10_stops_the_app_starting(value):
         )
 
 
-@pytest.mark.parametrize(("value", "text"), [("5", "fewer than 5"), ("10", "fewer than 10")])
-def test_figures_follow_the_running_apps_threshold(value, text):
-    """Without a threshold given, a figure uses the app's setting."""
+@pytest.mark.parametrize(("value", "started"), [("10", "10"), ("7", "")])
+def test_the_threshold_is_read_from_the_environment(value, started):
+    """DISCLOSURE_THRESHOLD=10 is taken; DISCLOSURE_THRESHOLD=7 stops the app, saying why."""
+    script = "from app import create_app; print(create_app().config['DISCLOSURE_THRESHOLD'])"
+    environment = {
+        **os.environ,
+        "DISCLOSURE_THRESHOLD": value,
+        "DATABASE_URL": "sqlite://",
+        "SECRET_KEY": "x",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True
+    )
+    assert run.stdout.strip() == started
+    assert (run.returncode == 0) == bool(started)
+    if not started:
+        assert "DISCLOSURE_THRESHOLD must be 5 or 10, not '7'" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "seven", "four"),
+    [("5", "5", "fewer than 5"), ("10", "fewer than 10", "fewer than 10")],
+)
+def test_figures_follow_the_running_apps_threshold(value, seven, four):
+    """Without a threshold given, figures and tables use the app's setting."""
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "DISCLOSURE_THRESHOLD": value}
     )
     with app.app_context():
-        assert figure(7).shown == ("5" if value == "5" else text)
-        assert figure(4).shown == text
-        assert table([[4, 30], [30, 30]]).cells[0][0].shown == text
+        assert (figure(7).shown, figure(4).shown) == (seven, four)
+        assert table([[4, 30], [30, 30]]).cells[0][0].shown == four
+        assert percentage(7, 40).suppressed == (value == "10")
 
 
 def reader_range(text: str, threshold: int) -> tuple[int, int]:
