@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.codesign import bp as codesign_bp
+    from app.evidence import bp as evidence_bp
     from app.ideas import bp as ideas_bp
     from app.joincodes import bp as joincodes_bp
     from app.moderation import bp as moderation_bp
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     # Young people report at /ideas/<id>/report; staff decide under /staff/reports.
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp, url_prefix="/review")
+    app.register_blueprint(evidence_bp, url_prefix="/evidence")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(codesign_bp, url_prefix="/codesign")
     app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")

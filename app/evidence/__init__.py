@@ -3,3 +3,12 @@
 Every count this area shows, on a page, in an export or in a chart, goes through
 `app.evidence.disclosure`.
 """
+
+from flask import Blueprint
+
+from app.access import CODESIGN_ROLES, restrict_blueprint
+
+bp = Blueprint("evidence", __name__)
+restrict_blueprint(bp, *CODESIGN_ROLES)
+
+from app.evidence import routes  # noqa: E402,F401

@@ -1,0 +1,131 @@
+"""Routes of the evidence area: the coverage matrix and the lists behind its cells."""
+
+from flask import abort, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.access import readable_library_service_ids
+from app.evidence import bp, heatmap
+from app.evidence.coverage import Scope, coverage, ideas_behind, services_behind
+from app.evidence.disclosure import figure
+from app.evidence.forms import CoverageFilterForm
+from app.extensions import db
+from app.i18n import _
+from app.labels import RATING_LABELS
+from app.languages import current_language
+from app.models import Consultation, LibraryService
+from app.pagination import Listing, cursor_from_request
+from app.review.services import find_outcome
+from app.web import render, render_listing
+
+
+def _filter() -> tuple[CoverageFilterForm, Scope | None]:
+    """The filter form with the choices this person may make, and the scope it asks for.
+
+    The scope is None when the filter was not understood.
+    """
+    readable = readable_library_service_ids(current_user)
+    library_services = select(LibraryService).order_by(LibraryService.name)
+    consultations = select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id)
+    if readable is not None:
+        library_services = library_services.where(LibraryService.id.in_(readable))
+        consultations = consultations.where(Consultation.library_service_id.in_(readable))
+    library_services = list(db.session.execute(library_services).scalars())
+    form = CoverageFilterForm(request.args)
+    everyone = [] if len(library_services) == 1 else [SelectChoice("", _("Every library service"))]
+    form.library_service.choices = [
+        *everyone,
+        *[SelectChoice(ls.id, ls.name) for ls in library_services],
+    ]
+    form.consultation.choices = [
+        SelectChoice("", _("Every consultation")),
+        *[SelectChoice(c.id, c.question) for c in db.session.execute(consultations).scalars()],
+    ]
+    if not form.validate():
+        return form, None
+    chosen = form.library_service.data
+    if chosen is None and len(library_services) == 1:
+        chosen = library_services[0].id
+    ids = frozenset({chosen}) if chosen is not None else readable
+    return form, Scope(ids, form.consultation.data, form.start.data, form.end.data)
+
+
+def _arguments(form: CoverageFilterForm) -> dict:
+    """The filter as address arguments, for links to the lists and their pages."""
+    return {
+        "library_service": form.library_service.data,
+        "consultation": form.consultation.data,
+        "start": form.start.data.isoformat() if form.start.data else None,
+        "end": form.end.data.isoformat() if form.end.data else None,
+    }
+
+
+@bp.route("/coverage")
+def coverage_matrix():
+    """Every outcome against the ideas and services serving it, as a table and a heat map."""
+    form, scope = _filter()
+    if scope is None:
+        return render("evidence/coverage.html", form=form, rows=None, status=400)
+    rows = [(row, figure(row.idea_count), figure(row.service_count)) for row in coverage(scope)]
+    rtl = current_language().direction == "rtl"
+    labels, cells, height = heatmap.layout(
+        [(row.outcome.code, ideas, services) for row, ideas, services in rows], rtl
+    )
+    return render(
+        "evidence/coverage.html",
+        form=form,
+        rows=rows,
+        arguments=_arguments(form),
+        rating_labels=RATING_LABELS,
+        heatmap=heatmap,
+        labels=labels,
+        cells=cells,
+        height=height,
+    )
+
+
+def _outcome_list(code: str, kind: str):
+    """The list behind one cell of the matrix: the ideas or services serving an outcome."""
+    outcome = find_outcome(code) or abort(404)
+    form, scope = _filter()
+    if scope is None:
+        return render("evidence/coverage.html", form=form, rows=None, status=400)
+    arguments = _arguments(form)
+    endpoint = f"evidence.outcome_{kind}"
+    if kind == "ideas":
+        page = ideas_behind(outcome, scope, cursor_from_request())
+        more, empty = (
+            _("Show more ideas"),
+            _("No published ideas in this filter serve this outcome."),
+        )
+    else:
+        page = services_behind(outcome, scope, cursor_from_request())
+        more, empty = (
+            _("Show more services"),
+            _("No co-designed services in this filter serve this outcome."),
+        )
+    listing = Listing(
+        page,
+        id=f"coverage-{kind}",
+        items=f"evidence/_{kind}_items.html",
+        url=url_for(endpoint, code=outcome.code, **arguments),
+        more_label=more,
+        empty=empty,
+        css="rows",
+    )
+    return render_listing(
+        "evidence/outcome_list.html", listing, outcome=outcome, kind=kind, arguments=arguments
+    )
+
+
+@bp.route("/coverage/<code>/ideas")
+def outcome_ideas(code: str):
+    """The published ideas in the filter linked to one outcome, a page at a time."""
+    return _outcome_list(code, "ideas")
+
+
+@bp.route("/coverage/<code>/services")
+def outcome_services(code: str):
+    """The co-designed services in the filter linked to one outcome, a page at a time."""
+    return _outcome_list(code, "services")
