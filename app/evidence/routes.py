@@ -3,6 +3,7 @@
 from flask import abort, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from app.access import readable_library_service_ids
@@ -27,7 +28,11 @@ def _filter() -> tuple[CoverageFilterForm, Scope | None]:
     """
     readable = readable_library_service_ids(current_user)
     library_services = select(LibraryService).order_by(LibraryService.name)
-    consultations = select(Consultation).order_by(Consultation.created_at.desc(), Consultation.id)
+    consultations = (
+        select(Consultation)
+        .options(joinedload(Consultation.library_service))
+        .order_by(Consultation.created_at.desc(), Consultation.id)
+    )
     if readable is not None:
         library_services = library_services.where(LibraryService.id.in_(readable))
         consultations = consultations.where(Consultation.library_service_id.in_(readable))
@@ -40,7 +45,10 @@ def _filter() -> tuple[CoverageFilterForm, Scope | None]:
     ]
     form.consultation.choices = [
         SelectChoice("", _("Every consultation")),
-        *[SelectChoice(c.id, c.question) for c in db.session.execute(consultations).scalars()],
+        *[
+            SelectChoice(c.id, f"{c.question} ({c.library_service.name})")
+            for c in db.session.execute(consultations).scalars()
+        ],
     ]
     if not form.validate():
         return form, None
