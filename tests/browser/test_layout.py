@@ -90,6 +90,8 @@ PAGES = {
         "/staff/join-codes/1/end",
         "/staff/reports",
         "/staff/ideas/1/merge",
+        "/evidence/coverage",
+        "/evidence/coverage/qlp.aim.c/ideas",
     ],
     "qlp_reviewer": [
         "/review/",
@@ -102,6 +104,8 @@ PAGES = {
         "/codesign/",
         "/codesign/services/1",
         "/codesign/services/1/codesigners",
+        "/evidence/coverage",
+        "/evidence/coverage/qlp.aim.c/services",
     ],
     "admin": [
         "/admin/",
