@@ -37,7 +37,14 @@ def public_address(endpoint: str, **values) -> str | None:
 
 # Pages for staff, QLP teams and admins, who mostly work at a desk: on a wide screen they use the
 # width (base.html gives their <body> the class "layout-wide"; static/css/app.css).
-WIDE_PAGE_PREFIXES = ("/staff/", "/codesign/", "/review/", "/admin/", "/safeguarding/")
+WIDE_PAGE_PREFIXES = (
+    "/staff/",
+    "/codesign/",
+    "/review/",
+    "/admin/",
+    "/safeguarding/",
+    "/evidence/",
+)
 
 
 def is_wide_page() -> bool:

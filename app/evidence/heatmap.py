@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from app.evidence.disclosure import Figure, Shown
 
-LABEL_WIDTH = 150
+LABEL_WIDTH = 210
 CELL_WIDTH = 110
 ROW_HEIGHT = 22
 HEADER_HEIGHT = 26
