@@ -226,3 +226,12 @@ def test_unknown_outcome_is_not_found(client, make, login):
     """A made-up code is a 404."""
     login(make.user(Role.QLP_REVIEWER))
     assert client.get("/evidence/coverage/made.up/ideas").status_code == 404
+
+
+def test_page_says_the_threshold_it_follows(app, client, make, login, world):
+    """With a threshold of 10, counts up to 9 show as "fewer than 10", and the page says so."""
+    app.config["DISCLOSURE_THRESHOLD"] = 10
+    login(make.user(Role.QLP_REVIEWER))
+    html = client.get("/evidence/coverage").get_data(as_text=True)
+    assert "Figures from 1 to 9 show as" in html
+    assert "fewer than 10" in row_html(html, "qlp.aim.a")

@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from app.access import readable_library_service_ids
 from app.evidence import bp, heatmap
 from app.evidence.coverage import Scope, coverage, ideas_behind, services_behind
-from app.evidence.disclosure import figure
+from app.evidence.disclosure import current_threshold, figure
 from app.evidence.forms import CoverageFilterForm
 from app.extensions import db
 from app.i18n import _
@@ -69,12 +69,19 @@ def _arguments(form: CoverageFilterForm) -> dict:
     }
 
 
+def _refused(form: CoverageFilterForm):
+    """The matrix page with the filter's mistakes beside its fields, as a 400."""
+    return render(
+        "evidence/coverage.html", form=form, rows=None, threshold=current_threshold(), status=400
+    )
+
+
 @bp.route("/coverage")
 def coverage_matrix():
     """Every outcome against the ideas and services serving it, as a table and a heat map."""
     form, scope = _filter()
     if scope is None:
-        return render("evidence/coverage.html", form=form, rows=None, status=400)
+        return _refused(form)
     rows = [(row, figure(row.idea_count), figure(row.service_count)) for row in coverage(scope)]
     rtl = current_language().direction == "rtl"
     labels, cells, height = heatmap.layout(
@@ -84,6 +91,7 @@ def coverage_matrix():
         "evidence/coverage.html",
         form=form,
         rows=rows,
+        threshold=current_threshold(),
         arguments=_arguments(form),
         rating_labels=RATING_LABELS,
         heatmap=heatmap,
@@ -98,7 +106,7 @@ def _outcome_list(code: str, kind: str):
     outcome = find_outcome(code) or abort(404)
     form, scope = _filter()
     if scope is None:
-        return render("evidence/coverage.html", form=form, rows=None, status=400)
+        return _refused(form)
     arguments = _arguments(form)
     endpoint = f"evidence.outcome_{kind}"
     if kind == "ideas":
