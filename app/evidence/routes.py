@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from app.access import readable_library_service_ids
+from app.access import may_read_consultation, readable_library_service_ids
 from app.evidence import bp, heatmap
 from app.evidence.coverage import Scope, coverage, ideas_behind, services_behind
 from app.evidence.disclosure import current_threshold, figure
@@ -48,6 +48,8 @@ def _filter() -> tuple[CoverageFilterForm, Scope | None]:
         *[
             SelectChoice(c.id, f"{c.question} ({c.library_service.name})")
             for c in db.session.execute(consultations).scalars()
+            # A draft is named only to those who may read it.
+            if may_read_consultation(current_user, c)
         ],
     ]
     if not form.validate():
