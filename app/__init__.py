@@ -167,8 +167,9 @@ def _register_template_helpers(app: Flask) -> None:
     from app.access import acts_in
     from app.dates import opening_words
     from app.ideas.journey import idea_journey
-    from app.ideas.languages import bcp47, name_in_english, name_in_itself, reading
+    from app.ideas.languages import name_in_english, name_in_itself, reading
     from app.ideas.services import can_vote_on
+    from app.languages import bcp47
     from app.outcome_plain_words import plain_words
     from app.pagination import page_url
     from app.web import is_wide_page

@@ -25,6 +25,11 @@ COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 ALIASES = {"prs": "fa_AF", "fa-af": "fa_AF", "ku-iq": "ckb", "ckb-iq": "ckb", "ckb-ir": "ckb"}
 
 
+def bcp47(code: str | None) -> str:
+    """A language code as HTML's lang attribute writes it: fa_AF is fa-AF."""
+    return (code or "").replace("_", "-")
+
+
 @dataclass(frozen=True)
 class Language:
     """A shipped language: its catalogue's code, its name in itself and in English."""
@@ -37,7 +42,7 @@ class Language:
     @property
     def tag(self) -> str:
         """The BCP 47 tag for `lang` and `hreflang` (fa_AF -> fa-AF)."""
-        return self.code.replace("_", "-")
+        return bcp47(self.code)
 
     @cached_property
     def direction(self) -> str:

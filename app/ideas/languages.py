@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.languages import SHIPPED
+from app.languages import SHIPPED, bcp47
 
 # py3langid's languages, and the language of the deployment each stands for.
 MODEL_LANGUAGES = {"en": "en", "ar": "ar", "fa": "fa", "ps": "ps", "uk": "uk", "am": "ti"}
@@ -67,11 +67,6 @@ def name_for_staff(code: str) -> str:
     if language is None or language.name == language.english:
         return name_in_itself(code)
     return f"{language.name} ({language.english})"
-
-
-def bcp47(code: str) -> str:
-    """A language code as HTML's lang attribute writes it: fa_AF is fa-AF."""
-    return (code or "").replace("_", "-")
 
 
 def language_choices() -> list[SelectChoice]:

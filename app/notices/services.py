@@ -20,8 +20,8 @@ from sqlalchemy.orm import joinedload
 from app.access import may_read_idea
 from app.extensions import db
 from app.i18n import _l
-from app.ideas.languages import bcp47
 from app.labels import STATUS_LABELS
+from app.languages import bcp47
 from app.models import (
     CodesignVolunteer,
     Idea,
