@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import current_app
 from flask_wtf import FlaskForm
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
@@ -14,10 +15,12 @@ from wtforms.fields.core import UnboundField
 from app.admin import audit_log
 from app.admin.services import add_library_service, add_membership, set_role
 from app.codesign.services import create_partner, link_service_outcome
+from app.evidence.packs import PackRequest, publish_pack
 from app.extensions import db
 from app.joincodes.services import create_join_code
 from app.models import (
     AuditEntry,
+    BestValuePack,
     CodesignService,
     CodesignSession,
     CodesignVolunteer,
@@ -307,6 +310,8 @@ def _world(make) -> User:
     link_service_outcome(service, "qlp.aim.a", member, "Planned with them.")
     create_partner(member, "Youth Action Group", "community", service=service)
     start_review(service, reviewer, date(2026, 1, 1), date(2026, 1, 31))
+    with current_app.test_request_context():
+        publish_pack(admin, PackRequest(library_service, date(2026, 1, 1), date(2026, 12, 31)))
     link_outcome(make.idea(idea.consultation), "qlp.aim.b", member, "Reaches new readers.")
     create_join_code(member, label="Year 7", library_service_id=library_service.id)
     return admin
@@ -332,8 +337,9 @@ ROW_ARGUMENTS = {
     "join_code_id": [JoinCode],
     "notice_id": [Notice],
     "suggestion_id": [WordingSuggestion],
+    "pack_id": [BestValuePack],
 }
-OTHER_ARGUMENTS = {"code": ["qlp.aim.c"], "filename": ["css/app.css"]}
+OTHER_ARGUMENTS = {"code": ["qlp.aim.c"], "filename": ["css/app.css"], "token": ["no-such-pack"]}
 
 
 def _argument_values(rule) -> list[dict]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from flask import current_app
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms.fields import FieldList, FormField
@@ -29,6 +30,7 @@ from wtforms.fields.core import UnboundField
 
 import app as app_package
 from app.codesign.services import create_partner, link_service_outcome, log_session, record_skill
+from app.evidence.packs import PackRequest, publish_pack
 from app.extensions import db
 from app.ideas.services import change_status, propose_idea
 from app.joincodes.services import create_join_code
@@ -246,7 +248,13 @@ def build_world(make) -> tuple[dict, dict]:
     suggestion = WordingSuggestion(language="ar", page="/", words="Words", better="Better")
     db.session.add(suggestion)
     db.session.flush()
+    with current_app.test_request_context():
+        pack = publish_pack(
+            staff, PackRequest(library_service, date(2026, 1, 1), date(2026, 12, 31))
+        )
     ids = {
+        "pack_id": pack.id,
+        "token": pack.token,
         "suggestion_id": suggestion.id,
         "consultation_id": voting.id,
         "ideas.propose:consultation_id": phases[Phase.PROPOSALS_OPEN].id,

@@ -12,11 +12,14 @@ from any route may carry these ideas' or questions' words.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
+from app.evidence.packs import PackRequest, publish_pack
 from app.extensions import db
 from app.ideas.services import change_status, propose_idea, withdraw_idea
 from app.joincodes.services import create_join_code
@@ -132,7 +135,13 @@ def build(make) -> World:
     membership = db.session.scalars(
         select(StaffMembership).where(StaffMembership.user_id == member.id)
     ).one()
+    with current_app.test_request_context():
+        pack = publish_pack(
+            make.user(Role.ADMIN), PackRequest(library_service, today, today + timedelta(days=1))
+        )
     ids = {
+        "pack_id": pack.id,
+        "token": pack.token,
         "idea_id": public.id,
         "consultation_id": voting.id,
         "service_id": service.id,

@@ -68,7 +68,7 @@ def _moment(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _in_period(column, scope: Scope) -> list:
+def in_period(column, scope: Scope) -> list:
     """Conditions keeping `column` inside the scope's period, both ends included."""
     conditions = []
     if scope.start is not None:
@@ -84,7 +84,7 @@ def _ideas(scope: Scope) -> Select:
         select(OutcomeLink.outcome_id)
         .join(Idea, Idea.id == OutcomeLink.idea_id)
         .join(Consultation, Consultation.id == Idea.consultation_id)
-        .where(Idea.status.in_(PUBLIC_STATUSES), *_in_period(Idea.created_at, scope))
+        .where(Idea.status.in_(PUBLIC_STATUSES), *in_period(Idea.created_at, scope))
     )
     if scope.library_service_ids is not None:
         statement = statement.where(Consultation.library_service_id.in_(scope.library_service_ids))
@@ -98,7 +98,7 @@ def _services(scope: Scope) -> Select:
     statement = (
         select(ServiceOutcomeLink.outcome_id)
         .join(CodesignService, CodesignService.id == ServiceOutcomeLink.service_id)
-        .where(*_in_period(CodesignService.created_at, scope))
+        .where(*in_period(CodesignService.created_at, scope))
     )
     if scope.library_service_ids is not None:
         statement = statement.where(

@@ -1,7 +1,7 @@
 """The coverage matrix's filter (a GET form)."""
 
 from wtforms import DateField, SelectField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.fields import Form, id_or_none
 from app.i18n import _l
@@ -29,3 +29,28 @@ class CoverageFilterForm(Form):
         """The period ends on or after the day it starts."""
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The last day must be on or after the first day."))
+
+
+class PackForm(Form):
+    """Which Best Value pack: a library service and a period (a GET form, to see it first)."""
+
+    class Meta:
+        csrf = False
+
+    library_service = SelectField(
+        _l("Library service"), coerce=id_or_none, validators=[InputRequired()], id="pack-service"
+    )
+    start = DateField(_l("First day"), validators=[InputRequired()], id="pack-start")
+    end = DateField(_l("Last day"), validators=[InputRequired()], id="pack-end")
+
+    def validate_end(self, field) -> None:
+        """The period ends on or after the day it starts."""
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The last day must be on or after the first day."))
+
+
+class PublishPackForm(PackForm):
+    """Publish the pack just seen: the same choices, sent with CSRF."""
+
+    class Meta:
+        csrf = True

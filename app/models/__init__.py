@@ -27,6 +27,7 @@ from app.models.joincodes import JoinCode
 from app.models.library import Branch, LibraryService, StaffMembership
 from app.models.notices import Notice, NoticeKind, NoticeMute
 from app.models.outcomes import Outcome, OutcomeFramework, OutcomeGroup, OutcomeLink
+from app.models.packs import BestValuePack
 from app.models.reports import IdeaReport, ReportOutcome, ReportReason
 from app.models.reviews import (
     QlpRating,
@@ -51,6 +52,7 @@ def compared_by_autogenerate(object_, name, type_, reflected, compare_to) -> boo
 
 
 __all__ = [
+    "BestValuePack",
     "SuggestionStatus",
     "WordingSuggestion",
     "MIGRATION_ONLY_INDEXES",
