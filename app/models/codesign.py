@@ -137,6 +137,7 @@ class CodesignService(db.Model):
 
     library_service: Mapped[LibraryService] = relationship()
     quality_leader: Mapped[User | None] = relationship(foreign_keys=[quality_leader_id])
+    lessons_by: Mapped[User | None] = relationship(foreign_keys=[lessons_by_id])
     branches: Mapped[list[Branch]] = relationship(
         secondary=codesign_service_branches, order_by=Branch.name
     )
