@@ -104,10 +104,11 @@ def test_pages_are_compressed_for_browsers_that_accept_it(client):
     assert "Accept-Encoding" in vary and "HX-Request" in vary
 
 
-def test_the_stylesheet_names_no_physical_side():
+@pytest.mark.parametrize("name", ["app.css", "guide.css"])
+def test_the_stylesheet_names_no_physical_side(name):
     """Right-to-left pages mirror the layout only if the CSS says start and end, never left
     and right (margin-inline-start, border-inline-start, text-align: start, inset-inline-*)."""
-    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "app.css").read_text()
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / name).read_text()
     physical = re.compile(
         r"(?:margin|padding|border)-(?:left|right)|(?<![-\w])(?:left|right)\s*:"
         r"|text-align:\s*(?:left|right)|float:\s*(?:left|right)"

@@ -21,6 +21,7 @@ from app.codesign.services import (
     ATTENDANCE_MAX,
     DECISIONS_MAX,
     EVIDENCE_MAX,
+    LESSONS_MAX,
     NAME_MAX,
     NEED_MAX,
     NOTE_MAX,
@@ -310,3 +311,24 @@ class SkillForm(Form):
     )
     session = SelectField(_l("Session it came from"), coerce=id_or_none, validators=[Optional()])
     submit = SubmitField(_l("Record the skill"))
+
+
+class LessonsForm(Form):
+    """What the Quality Leader learned from the service, for the QLP practice guide."""
+
+    text = TextAreaField(
+        _l("What we learned"),
+        description=_l(
+            "For other libraries and services: what worked, what you would change. "
+            "Do not name young people."
+        ),
+        validators=[
+            Optional(),
+            Length(
+                max=LESSONS_MAX,
+                message=_l("Please write what was learned in up to 8000 characters."),
+            ),
+        ],
+        render_kw={"maxlength": LESSONS_MAX, "rows": 6},
+    )
+    submit = SubmitField(_l("Save what we learned"))

@@ -25,6 +25,7 @@ from app.codesign import bp, services
 from app.codesign.forms import (
     AddIdeaForm,
     AddPartnerForm,
+    LessonsForm,
     NewPartnerForm,
     OutcomeForm,
     ServiceDetailsForm,
@@ -51,7 +52,7 @@ from app.models import (
 from app.models.types import ROW_ID_MAX
 from app.moderation.services import outcome_choices
 from app.pagination import Cursor, Listing, cursor_from_request
-from app.review.services import service_reviews
+from app.review.services import is_quality_leader, service_reviews
 from app.rules import RuleError
 from app.web import after_post, is_htmx, render, render_listing
 
@@ -60,6 +61,7 @@ PANELS = {
     "partners": ("codesign/_partners.html", "partners-heading"),
     "sessions": ("codesign/_sessions.html", "sessions-heading"),
     "skills": ("codesign/_skills.html", "skills-heading"),
+    "lessons": ("codesign/_lessons.html", "lessons-heading"),
 }
 ANSWER = "codesign/_answer.html"
 
@@ -356,10 +358,28 @@ def _skills_context(service: CodesignService, **forms) -> dict:
     }
 
 
+def _writes_lessons(service: CodesignService) -> bool:
+    """Whether the viewer is the service's Quality Leader, who writes what was learned."""
+    return is_quality_leader(current_user, service) and acts_in(
+        current_user, service.library_service_id
+    )
+
+
+def _lessons_context(service: CodesignService, **forms) -> dict:
+    """What the "what we learned" panel shows: the text, and its form for the Quality Leader."""
+    if not _writes_lessons(service):
+        return {"lessons_form": None}
+    form = forms.get("lessons_form") or LessonsForm(
+        prefix="lessons", formdata=None, text=service.lessons_learned
+    )
+    return {"lessons_form": form}
+
+
 PANEL_CONTEXTS = {
     "partners": _partners_context,
     "sessions": _sessions_context,
     "skills": _skills_context,
+    "lessons": _lessons_context,
 }
 
 
@@ -398,6 +418,7 @@ def _service_context(service: CodesignService, **forms) -> dict:
         "skills": _skills_listing(service, None),
         "suggestions": [],
         "review_data": service_reviews(service),
+        **_lessons_context(service, **forms),
     }
     if can_edit:
         outcome_form = forms.get("outcome_form") or _outcome_form(formdata=None)
@@ -680,6 +701,27 @@ def decide_volunteer(volunteer_id: int):
     return after_post(
         back, "codesign/_volunteer_answer.html", volunteer=volunteer, can_edit=True, message=message
     )
+
+
+# What we learned --------------------------------------------------------------------------
+
+
+@bp.post("/services/<int:service_id>/lessons")
+@roles_required(*STAFF_ROLES)
+def write_lessons(service_id: int):
+    """The service's Quality Leader writes what was learned, for the QLP practice guide."""
+    service = _writable_service(service_id)
+    if not _writes_lessons(service):
+        abort(403)
+    form = LessonsForm(prefix="lessons")
+    if form.validate():
+        try:
+            services.write_lessons(service, current_user, form.text.data or "")
+        except RuleError as error:
+            form.form_errors.append(error.message)
+        else:
+            return _panel_done(service, "lessons", _("What we learned is saved."))
+    return _service_page(service, status=400, panel="lessons", lessons_form=form)
 
 
 # Partners --------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from app.models import (
 from app.models.codesign import codesign_service_partners
 from app.notices.services import help_accepted
 from app.pagination import Cursor, Page, paginate
+from app.review.services import NotAllowed, is_quality_leader
 from app.rules import RuleError
 
 S = ServiceStatus
@@ -79,6 +80,7 @@ NOTE_MAX = 2000
 DECISIONS_MAX = 4000
 SKILL_MAX = 200
 EVIDENCE_MAX = 4000
+LESSONS_MAX = 8000
 ATTENDANCE_MAX = 500
 # Attendance is counted by age band, and "adults" for the older generation (aim d).
 ADULTS = "adults"
@@ -195,6 +197,7 @@ def load_service(service_id: int) -> CodesignService | None:
         .options(
             joinedload(CodesignService.library_service),
             joinedload(CodesignService.quality_leader),
+            joinedload(CodesignService.lessons_by),
             selectinload(CodesignService.branches),
             selectinload(CodesignService.team),
             selectinload(CodesignService.partners),
@@ -1025,3 +1028,18 @@ def record_skill(
     )
     db.session.commit()
     return row
+
+
+def write_lessons(service: CodesignService, actor: User, text: str) -> None:
+    """The service's Quality Leader writes what was learned, for the QLP practice guide."""
+    if not is_quality_leader(actor, service):
+        raise NotAllowed(_l("Only the service's Quality Leader can write what was learned."))
+    refuse_unless_staff_of(actor, service.library_service_id)
+    text = (text or "").strip()
+    if len(text) > LESSONS_MAX:
+        raise RuleError(_l("Please write what was learned in up to 8000 characters."))
+    service.lessons_learned = text
+    service.lessons_by_id = actor.id
+    service.lessons_at = utcnow()
+    record(actor, "service.lessons", service, length=len(text))
+    db.session.commit()

@@ -1,4 +1,4 @@
-"""The coverage matrix's filter (a GET form)."""
+"""The evidence area's filters (GET forms): the coverage matrix's and the practice guide's."""
 
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
@@ -31,6 +31,24 @@ class CoverageFilterForm(Form):
             raise ValidationError(_l("The last day must be on or after the first day."))
 
 
+class GuideFilterForm(Form):
+    """Narrow the practice guide to a library service and to services delivered in a period."""
+
+    class Meta:
+        csrf = False
+
+    library_service = SelectField(
+        _l("Library service"),
+        coerce=id_or_none,
+        validators=[Optional()],
+        id="filter-library-service",
+    )
+    start = DateField(_l("Delivered from"), validators=[Optional()], id="filter-from")
+    end = DateField(_l("Delivered to"), validators=[Optional()], id="filter-to")
+
+    validate_end = CoverageFilterForm.validate_end
+
+
 class PackForm(Form):
     """Which Best Value pack: a library service and a period (a GET form, to see it first)."""
 
@@ -43,10 +61,7 @@ class PackForm(Form):
     start = DateField(_l("First day"), validators=[InputRequired()], id="pack-start")
     end = DateField(_l("Last day"), validators=[InputRequired()], id="pack-end")
 
-    def validate_end(self, field) -> None:
-        """The period ends on or after the day it starts."""
-        if field.data and self.start.data and field.data < self.start.data:
-            raise ValidationError(_l("The last day must be on or after the first day."))
+    validate_end = CoverageFilterForm.validate_end
 
 
 class PublishPackForm(PackForm):

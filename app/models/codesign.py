@@ -130,9 +130,14 @@ class CodesignService(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # "What we learned": the Quality Leader's words for other authorities, in the practice guide.
+    lessons_learned: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    lessons_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    lessons_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     library_service: Mapped[LibraryService] = relationship()
     quality_leader: Mapped[User | None] = relationship(foreign_keys=[quality_leader_id])
+    lessons_by: Mapped[User | None] = relationship(foreign_keys=[lessons_by_id])
     branches: Mapped[list[Branch]] = relationship(
         secondary=codesign_service_branches, order_by=Branch.name
     )
