@@ -377,6 +377,7 @@ def load_demo_data() -> bool:
     _demo_notices(ideas, staff)
     _demo_later_ideas(secondary, teen_space, outcomes, users)
     _demo_join_code(secondary, central, staff)
+    _demo_delivered_service(welcome, outcomes, users)
     return True
 
 
@@ -673,3 +674,126 @@ def _demo_codesign_story(
         ),
     )
     db.session.add(review)
+
+
+def _demo_delivered_service(
+    welcome: Consultation, outcomes: dict[str, Outcome], users: dict[str, User]
+) -> None:
+    """An idea that became a delivered service, with a session, a signed review and what the
+    Quality Leader learned: a case study for the practice guide (made last, so the other demo
+    rows keep their ids)."""
+    staff, reviewer = users["library_staff"], users["qlp_reviewer"]
+    robin, sam, alex = users["robin_writes"], users["sam_reads"], users["alex_draws"]
+    idea = _past_idea(
+        welcome,
+        robin,
+        staff,
+        "Homework help after school",
+        "Someone to help with homework at the library after school, with computers we can use.",
+        (
+            (IdeaStatus.PENDING, "", 118),
+            (IdeaStatus.PUBLISHED, "Thank you, this is now open for votes.", 117),
+            (IdeaStatus.ACCEPTED, "We will do this, with you.", 100),
+            (IdeaStatus.IN_CODESIGN, "Young people are planning Homework Help Hour.", 95),
+            (IdeaStatus.DELIVERED, "Homework Help Hour runs every Tuesday and Thursday.", 30),
+        ),
+    )
+    _vote(idea, robin, sam, alex)
+    local = db.session.execute(
+        select(Partner).where(Partner.name == DEMO_LOCAL_PARTNER)
+    ).scalar_one()
+    service = CodesignService(
+        library_service=welcome.library_service,
+        name="Homework Help Hour",
+        summary="Help with homework at Central Library every Tuesday and Thursday after "
+        "school, with volunteers and computers to use.",
+        need="Young people told us they had nowhere quiet to do homework and no computer at home.",
+        age_bands=["11-13", "14-16"],
+        beneficiary_groups=[
+            BeneficiaryGroup.YOUNG_PEOPLE.value,
+            BeneficiaryGroup.REFUGEES_ASYLUM_SEEKERS.value,
+        ],
+        status=ServiceStatus.DELIVERED,
+        quality_leader=staff,
+        created_by_id=staff.id,
+        created_at=_days_ago(95),
+        team=[staff],
+        partners=[local],
+        lessons_learned="Ask young people when they can come before fixing the day: our first "
+        "plan clashed with school clubs. Volunteers from the youth forum made newcomers feel "
+        "at home faster than any leaflet.",
+        lessons_by_id=staff.id,
+        lessons_at=_days_ago(20),
+    )
+    db.session.add(service)
+    previous = None
+    for status, message, days in (
+        (ServiceStatus.PLANNING, "Your idea is becoming Homework Help Hour.", 95),
+        (ServiceStatus.CODESIGNING, "Come and help us plan it.", 90),
+        (ServiceStatus.DELIVERED, "Homework Help Hour is running. Come along!", 30),
+    ):
+        db.session.add(
+            ServiceStatusChange(
+                service=service,
+                actor=staff,
+                from_status=previous,
+                to_status=status,
+                message=message,
+                created_at=_days_ago(days),
+            )
+        )
+        previous = status
+    db.session.flush()
+    idea.codesign_service_id = service.id
+    db.session.add(
+        OutcomeLink(
+            idea=idea,
+            outcome=outcomes["promise.vision.5"],
+            linked_by=staff,
+            rationale="Young people asked for it and planned it with us.",
+            linked_at=_days_ago(110),
+        )
+    )
+    session = CodesignSession(
+        service=service,
+        held_on=date.today() - timedelta(days=85),
+        place="Central Library, study room",
+        attendance={"11-13": 5, "14-16": 4},
+        decisions="Tuesdays and Thursdays, 4 to 5pm. Laptops to borrow. A quiet table and a "
+        "table for working together.",
+        recorded_by_id=staff.id,
+        partners=[local],
+    )
+    db.session.add(session)
+    db.session.flush()
+    db.session.add(
+        ServiceOutcomeLink(
+            service=service,
+            outcome=outcomes["qlp.aim.c"],
+            linked_by=staff,
+            rationale="Young people chose the days and how the room is used.",
+            linked_at=_days_ago(90),
+        )
+    )
+    db.session.add(
+        QlpReview(
+            service_id=service.id,
+            reviewer_id=reviewer.id,
+            period_start=date.today() - timedelta(days=95),
+            period_end=date.today() - timedelta(days=25),
+            overall_comment="Delivered as young people planned it, and well used.",
+            recommendation=Recommendation.READY_TO_MAINSTREAM,
+            signed_at=_days_ago(24),
+            signed_by_id=reviewer.id,
+            created_at=_days_ago(26),
+            ratings=[
+                QlpRating(
+                    outcome=outcomes["qlp.aim.c"],
+                    rating=Rating.EMBEDDED,
+                    evidence="Young people set the days and run the sign-up sheet.",
+                    sessions=[session],
+                )
+            ],
+        )
+    )
+    db.session.commit()
