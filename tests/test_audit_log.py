@@ -24,6 +24,7 @@ from app.models import (
     Consultation,
     Idea,
     JoinCode,
+    LibraryService,
     Notice,
     Outcome,
     OutcomeLink,
@@ -332,6 +333,7 @@ ROW_ARGUMENTS = {
     "join_code_id": [JoinCode],
     "notice_id": [Notice],
     "suggestion_id": [WordingSuggestion],
+    "library_service_id": [LibraryService],
 }
 OTHER_ARGUMENTS = {"code": ["qlp.aim.c"], "filename": ["css/app.css"]}
 
