@@ -146,7 +146,7 @@ def skip_about_you():
     form = SkipAboutYouForm()
     if not form.validate_on_submit():
         abort(400)
-    if about_you.old_enough(current_user):
+    if _being_asked():
         about_you.mark_asked(current_user)
     session.pop(about_you.OFFER_KEY, None)
     return redirect(_after_asking(), code=303)
