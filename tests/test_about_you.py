@@ -468,3 +468,15 @@ def test_the_questions_read_easily(client, make):
         assert response.status_code == 200, path
         score = reading_ease(main_text(response.get_data(as_text=True)))
         assert score >= READING_EASE_MIN, (path, score)
+
+
+def test_the_offer_after_joining_is_not_passed_to_the_next_person_on_the_computer(
+    client, make, login
+):
+    """A shared library computer: whoever signs in next is not offered the questions."""
+    join(client, make, asking(make))
+    assert "/account/about-you" in client.get("/account").get_data(as_text=True)
+    post(client, "/sign-out")
+    login(make.user())
+    assert "/account/about-you" not in client.get("/account").get_data(as_text=True)
+    assert client.get("/account/about-you/ask?next=/").headers["Location"] == "/"

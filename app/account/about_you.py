@@ -26,8 +26,8 @@ from app.models import (
 # questions are for people aged 13 and over, so only bands that start at 13 or later qualify.
 ASKED_AGE_BANDS = frozenset({"14-16", "17-19", "20-25"})
 
-# Set in the session by joining with a code of a library service that asks: the account itself
-# never records the code, so the offer lives only as long as this browser's session.
+# Set in the session (to the person's id) by joining with a code of a library service that asks:
+# the account itself never records the code, so the offer lives only in this browser's session.
 OFFER_KEY = "about_you_offer"
 
 

@@ -110,7 +110,10 @@ def _being_asked() -> bool:
     return (
         about_you.old_enough(current_user)
         and current_user.about_you_asked_at is None
-        and (session.get(about_you.OFFER_KEY) or about_you.has_asking_service(current_user))
+        and (
+            session.get(about_you.OFFER_KEY) == current_user.id
+            or about_you.has_asking_service(current_user)
+        )
     )
 
 

@@ -254,8 +254,9 @@ def join(code: str):
             sessions.start_sign_in(user)
             flash(_("Welcome, %(name)s! You can now share ideas and vote.", name=user.username))
             if about_you.asks_on_joining(join_code, user):
-                # Remembered for this session only: the account never records the code.
-                session[about_you.OFFER_KEY] = True
+                # Remembered for this session only: the account never records the code. The
+                # person's id, so someone signing in next on a shared computer is not offered.
+                session[about_you.OFFER_KEY] = user.id
                 return redirect(
                     url_for("account.ask_about_you", next=_destination(join_code)), code=303
                 )
