@@ -27,6 +27,7 @@ from app.models import (
     Consultation,
     Idea,
     JoinCode,
+    LibraryService,
     Notice,
     Outcome,
     OutcomeLink,
@@ -338,6 +339,7 @@ ROW_ARGUMENTS = {
     "notice_id": [Notice],
     "suggestion_id": [WordingSuggestion],
     "pack_id": [BestValuePack],
+    "library_service_id": [LibraryService],
 }
 OTHER_ARGUMENTS = {"code": ["qlp.aim.c"], "filename": ["css/app.css"], "token": ["no-such-pack"]}
 

@@ -281,6 +281,7 @@ def build_world(make) -> tuple[dict, dict]:
         "filename": "css/app.css",
         "concern_id": concern.id,
         "join_code_id": join_code.id,
+        "library_service_id": library_service.id,
         "joincodes.join:code": join_code.code,
         # The young person was told when staff published their ideas.
         "notice_id": db.session.scalars(

@@ -887,6 +887,18 @@ def add_library_service(world):
     return _admin(world).post("/admin/library-services", {"service-name": request_marker(2)})
 
 
+def switch_about_you(on: bool):
+    """An admin switches the demo library service's "about you" questions on (or off)."""
+
+    def trigger(world):
+        off = "" if on else "/off"
+        return _admin(world).post(
+            f"/admin/library-services/{world.ids['riverside']}/about-you{off}"
+        )
+
+    return trigger
+
+
 def filter_audit_log(world):
     """An admin narrows the audit log to a name nobody has."""
     return _admin(world).get(f"/admin/audit?person={quote(request_marker(3, 30))}")
@@ -1212,6 +1224,14 @@ TRIGGERS: dict[tuple[str, str, str], Callable[[World], str]] = {
     (ADMIN_ROUTES, "_accounts", "No account’s name starts with “%(search)s”."): search_accounts,
     (ADMIN_ROUTES, "_add_named", "Added %(name)s."): add_library_service,
     (ADMIN_ROUTES, "_audit_filter", "No account is called “%(name)s”."): filter_audit_log,
+    (ADMIN_ROUTES, "_set_asks_about_you", "%(service)s now asks the “about you” questions."): (
+        switch_about_you(True)
+    ),
+    (
+        ADMIN_ROUTES,
+        "_set_asks_about_you",
+        "%(service)s no longer asks the “about you” questions.",
+    ): switch_about_you(False),
     (ADMIN_ROUTES, "_memberships", "%(name)s does not belong to any library service yet."): (
         memberships_of_staff_with_none
     ),

@@ -1,27 +1,42 @@
-"""Routes for My account: download my data, change my name or password, delete my account."""
+"""Routes for My account: download my data, change my name or password, my "about you"
+answers, delete my account."""
 
-from flask import flash, make_response, redirect, url_for
+from flask import abort, flash, make_response, redirect, request, session, url_for
 from flask_login import current_user
 
-from app.account import bp, services
-from app.account.forms import DeleteForm, NameForm, PasswordForm
+from app.account import about_you, bp, services
+from app.account.forms import (
+    ABOUT_YOU_ANSWERS,
+    ABOUT_YOU_QUESTIONS,
+    AboutYouForm,
+    DeleteForm,
+    NameForm,
+    PasswordForm,
+    RemoveAboutYouForm,
+    SkipAboutYouForm,
+)
 from app.auth.sessions import end_this_sign_in
 from app.i18n import _
 from app.models import utcnow
 from app.rules import RuleError
-from app.web import render
+from app.web import local_path, render
 
 
 @bp.get("")
 def index():
     """My account: who I am here, and one way to each of my rights."""
-    return render("account/index.html")
+    return render("account/index.html", about_you=_may_answer())
 
 
 @bp.get("/data")
 def data():
     """Everything the platform holds about me, as a page to read."""
-    return render("account/data.html", data=services.export_data(current_user))
+    return render(
+        "account/data.html",
+        data=services.export_data(current_user),
+        ABOUT_YOU_QUESTIONS=ABOUT_YOU_QUESTIONS,
+        ABOUT_YOU_ANSWERS=ABOUT_YOU_ANSWERS,
+    )
 
 
 @bp.get("/data.json")
@@ -83,3 +98,94 @@ def delete():
             flash(_("Your account is deleted. Thank you for sharing your ideas with us. Goodbye!"))
             return redirect(url_for("ideas.index"), code=303)
     return render("account/delete.html", form=form, status=400 if form.errors else 200)
+
+
+def _after_asking() -> str:
+    """Where the one-time questions lead afterwards: where joining was taking the person."""
+    return local_path(request.args.get("next"), url_for("ideas.index"))
+
+
+def _being_asked() -> bool:
+    """Whether the person is still to be offered the questions, once, after joining."""
+    return (
+        about_you.old_enough(current_user)
+        and current_user.about_you_asked_at is None
+        and (
+            session.get(about_you.OFFER_KEY) == current_user.id
+            or about_you.has_asking_service(current_user)
+        )
+    )
+
+
+def _may_answer() -> bool:
+    """Whether My account offers the person the "About you" page: also just after joining."""
+    return about_you.may_be_asked(current_user) or _being_asked()
+
+
+@bp.route("/about-you/ask", methods=["GET", "POST"])
+def ask_about_you():
+    """After joining: the optional questions, once, with skipping the easy choice."""
+    if not _being_asked():
+        session.pop(about_you.OFFER_KEY, None)
+        return redirect(_after_asking(), code=303)
+    form = AboutYouForm()
+    if form.validate_on_submit():
+        about_you.save_answers(current_user, form.answers())
+        session.pop(about_you.OFFER_KEY, None)
+        flash(_("Thank you. You can change your answers in My account."))
+        return redirect(_after_asking(), code=303)
+    return render(
+        "account/about_you_ask.html",
+        form=form,
+        skip_form=SkipAboutYouForm(formdata=None),
+        next_url=_after_asking(),
+        status=400 if form.errors else 200,
+    )
+
+
+@bp.post("/about-you/skip")
+def skip_about_you():
+    """Skip the questions: nothing is kept but that the person was asked."""
+    form = SkipAboutYouForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if _being_asked():
+        about_you.mark_asked(current_user)
+    session.pop(about_you.OFFER_KEY, None)
+    return redirect(_after_asking(), code=303)
+
+
+@bp.route("/about-you", methods=["GET", "POST"])
+def about_you_answers():
+    """My "about you" answers: change them, or remove them all."""
+    if not _may_answer():
+        abort(404)
+    if request.method == "POST":
+        form = AboutYouForm()
+    else:
+        answers = about_you.answers_of(current_user)
+        form = AboutYouForm(formdata=None, **{q.value: a for q, a in answers.items()})
+    if form.validate_on_submit():
+        about_you.save_answers(current_user, form.answers())
+        flash(_("Your answers are saved."))
+        return redirect(url_for("account.index"), code=303)
+    return render(
+        "account/about_you.html",
+        form=form,
+        remove_form=RemoveAboutYouForm(formdata=None),
+        answered=bool(about_you.answers_of(current_user)),
+        status=400 if form.errors else 200,
+    )
+
+
+@bp.post("/about-you/remove")
+def remove_about_you():
+    """Remove all my "about you" answers; I am not asked again."""
+    if not _may_answer():
+        abort(404)
+    form = RemoveAboutYouForm()
+    if not form.validate_on_submit():
+        abort(400)
+    about_you.remove_answers(current_user)
+    flash(_("Your answers are removed."))
+    return redirect(url_for("account.index"), code=303)

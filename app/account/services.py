@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from app.account.about_you import export_answers
 from app.auth.services import (
     check_new_password,
     check_not_posing_as_staff,
@@ -22,6 +23,7 @@ from app.extensions import db
 from app.i18n import _l
 from app.models import (
     PUBLIC_STATUSES,
+    AboutYouResponse,
     AuditEntry,
     CodesignVolunteer,
     Consultation,
@@ -208,6 +210,8 @@ def export_data(user: User) -> dict:
         "signed_in_devices": _devices(user),
         "notices": _notices(user),
         "muted_notice_kinds": _muted_notice_kinds(user),
+        "about_you_asked_at": user.about_you_asked_at,
+        "about_you": export_answers(user),
         "exported_at": utcnow(),
     }
 
@@ -294,8 +298,8 @@ def erase_accounts(users: Sequence[User]) -> None:
 
     What they proposed and supported stays, by "a former member": every reference to them is
     cleared, so nothing links back, and vote counts do not change. Everything else about them
-    goes: their co-design offers, places on co-design teams, notices, sign-ins and the account
-    itself. Their reports of ideas stay for staff, by nobody.
+    goes: their co-design offers, places on co-design teams, notices, "about you" answers,
+    sign-ins and the account itself. Their reports of ideas stay for staff, by nobody.
     Callers check first that these are young people's accounts (staff are closed by an admin).
     """
     ids = [user.id for user in users]
@@ -311,6 +315,7 @@ def erase_accounts(users: Sequence[User]) -> None:
     db.session.execute(delete(Notice).where(Notice.user_id.in_(ids)))
     db.session.execute(delete(NoticeMute).where(NoticeMute.user_id.in_(ids)))
     db.session.execute(delete(PasswordResetCode).where(PasswordResetCode.user_id.in_(ids)))
+    db.session.execute(delete(AboutYouResponse).where(AboutYouResponse.user_id.in_(ids)))
     # Left from a staff role taken away since (staff in the audit log are never erased).
     db.session.execute(delete(StaffMembership).where(StaffMembership.user_id.in_(ids)))
     db.session.execute(

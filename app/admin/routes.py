@@ -102,6 +102,29 @@ def library_services():
     return render_listing("admin/library_services.html", _library_services(cursor_from_request()))
 
 
+def _set_asks_about_you(library_service_id: int, asks: bool):
+    """Switch a library service's "about you" questions on or off, then back to the list."""
+    service = db.session.get(LibraryService, library_service_id) or abort(404)
+    services.set_asks_about_you(current_user, service, asks)
+    if asks:
+        flash(_("%(service)s now asks the “about you” questions.", service=service.name))
+    else:
+        flash(_("%(service)s no longer asks the “about you” questions.", service=service.name))
+    return redirect(url_for("admin.library_services"), code=303)
+
+
+@bp.post("/library-services/<int:library_service_id>/about-you")
+def switch_on_about_you(library_service_id: int):
+    """Offer a library service's young people (13 and over) the optional "about you" questions."""
+    return _set_asks_about_you(library_service_id, True)
+
+
+@bp.post("/library-services/<int:library_service_id>/about-you/off")
+def switch_off_about_you(library_service_id: int):
+    """Stop offering the "about you" questions; answers given stay until removed or deleted."""
+    return _set_asks_about_you(library_service_id, False)
+
+
 @bp.get("/accounts")
 def accounts():
     """Every account, or those whose pseudonym starts with what was searched, a page at a time."""

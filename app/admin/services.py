@@ -100,6 +100,19 @@ def add_branch(actor: User, library_service_id: int | None, name: str) -> Branch
     return _save_unique(actor, branch, "branch.add", name=name, library_service=service.name)
 
 
+def set_asks_about_you(actor: User, service: LibraryService, asks: bool) -> None:
+    """Switch the optional "about you" questions on or off for a library service's young people.
+
+    The audit entry names the library service and the admin, never a young person.
+    """
+    _require_admin(actor)
+    if service.asks_about_you == asks:
+        return
+    service.asks_about_you = asks
+    record(actor, "library_service.asks_about_you", service, name=service.name, asks=asks)
+    db.session.commit()
+
+
 def set_role(user: User, actor: User, role: Role, active: bool) -> None:
     """Change someone's role and whether they may sign in; admins cannot lock themselves out.
 

@@ -4,12 +4,13 @@ Staff see and act on the codes of the library services they belong to (admins: a
 get 403 for any other code. The page a code leads to, /join/<code>, is public.
 """
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, session, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.access import STAFF_ROLES, require_member, roles_required
+from app.account import about_you
 from app.auth import sessions
 from app.auth.forms import JoinForm
 from app.auth.joining import join_page
@@ -252,6 +253,13 @@ def join(code: str):
         else:
             sessions.start_sign_in(user)
             flash(_("Welcome, %(name)s! You can now share ideas and vote.", name=user.username))
+            if about_you.asks_on_joining(join_code, user):
+                # Remembered for this session only: the account never records the code. The
+                # person's id, so someone signing in next on a shared computer is not offered.
+                session[about_you.OFFER_KEY] = user.id
+                return redirect(
+                    url_for("account.ask_about_you", next=_destination(join_code)), code=303
+                )
             return redirect(_destination(join_code), code=303)
     return join_page(
         "joincodes/join.html",

@@ -15,6 +15,7 @@ from app.models.codesign import (
     VolunteerStatus,
 )
 from app.models.consultations import Colour, Consultation, Phase, Picture
+from app.models.equality import AboutYouAnswer, AboutYouQuestion, AboutYouResponse
 from app.models.ideas import (
     PUBLIC_STATUSES,
     Idea,
@@ -53,6 +54,9 @@ def compared_by_autogenerate(object_, name, type_, reflected, compare_to) -> boo
 
 __all__ = [
     "BestValuePack",
+    "AboutYouAnswer",
+    "AboutYouQuestion",
+    "AboutYouResponse",
     "SuggestionStatus",
     "WordingSuggestion",
     "MIGRATION_ONLY_INDEXES",

@@ -18,6 +18,9 @@ class LibraryService(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     # After this many open reports from different people an idea is hidden until staff decide.
     reports_to_hide: Mapped[int] = mapped_column(default=3, server_default="3")
+    # Whether its young people are offered the optional "about you" questions
+    # (app/account/about_you.py); off until an admin switches it on.
+    asks_about_you: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     branches: Mapped[list["Branch"]] = relationship(

@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     # When the account was last used (signing in, or a request in a signed-in session, noted at
     # most every few minutes): retention deletes accounts unused for too long.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the person was offered the optional "about you" questions (answered or skipped), so
+    # they are offered once; the answers themselves are in about_you_answers.
+    about_you_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @validates("username")
     def _keep_name_skeleton(self, _key: str, username: str) -> str:
