@@ -1,6 +1,6 @@
 """The coverage matrix's filter (a GET form)."""
 
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from app.fields import Form, id_or_none
@@ -29,3 +29,21 @@ class CoverageFilterForm(Form):
         """The period ends on or after the day it starts."""
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The last day must be on or after the first day."))
+
+
+class ExportForm(CoverageFilterForm):
+    """Download an export, in a format, of what a filter (sent along as hidden fields) asks for."""
+
+    class Meta:
+        csrf = True
+
+    format = SelectField(
+        _l("Format"),
+        choices=[
+            SelectChoice("csv", _l("CSV")),
+            SelectChoice("dictionary", _l("Data dictionary (CSV)")),
+            SelectChoice("xlsx", _l("Excel (XLSX)")),
+            SelectChoice("json", _l("JSON")),
+        ],
+        default="csv",
+    )
