@@ -39,6 +39,7 @@ def _export_form() -> tuple[ExportForm, Scope | None]:
         consultations = consultations.where(Consultation.library_service_id.in_(readable))
     service_ids = list(db.session.execute(library_services).scalars())
     form = ExportForm(request.form)
+    # The filter comes as hidden fields: its choices are checked, never shown, so ids will do.
     everyone = [] if len(service_ids) == 1 else [SelectChoice("", "")]
     form.library_service.choices = [*everyone, *[SelectChoice(i, str(i)) for i in service_ids]]
     form.consultation.choices = [
@@ -80,7 +81,7 @@ def exports_page():
     return render("evidence/exports.html", catalogue=_catalogue(), endpoints=ENDPOINTS)
 
 
-def _download(kind: str, build: Callable[[Scope], Export]):
+def _download(kind: str, build: Callable[[ExportForm, Scope], Export]):
     """Audit the download the form asks for, then stream it as an attachment."""
     form, scope = _export_form()
     if scope is None:
@@ -91,7 +92,7 @@ def _download(kind: str, build: Callable[[Scope], Export]):
             refused=form,
             status=400,
         )
-    export = build(scope)
+    export = build(form, scope)
     record(
         current_user,
         "evidence.export",
@@ -116,7 +117,7 @@ def _download(kind: str, build: Callable[[Scope], Export]):
 @bp.post("/exports/ideas")
 def export_ideas():
     """Every idea this person may read in the filter: no words, no author (audited)."""
-    return _download("ideas", lambda scope: exports.every_idea(scope, current_user))
+    return _download("ideas", lambda _form, scope: exports.every_idea(scope, current_user))
 
 
 @bp.post("/exports/open-ideas")
@@ -124,8 +125,8 @@ def export_open_ideas():
     """The published ideas in the filter as open data (audited): every library service's,
     unless the filter names one, as they are public."""
 
-    def build(scope: Scope) -> Export:
-        chosen = request.form.get("library_service") or None
+    def build(form: ExportForm, scope: Scope) -> Export:
+        chosen = form.library_service.data is not None
         return exports.open_ideas(scope if chosen else replace(scope, library_service_ids=None))
 
     return _download("open-ideas", build)
@@ -134,4 +135,4 @@ def export_open_ideas():
 @bp.post("/exports/coverage")
 def export_coverage():
     """The coverage matrix in the filter (audited)."""
-    return _download("coverage", exports.coverage_export)
+    return _download("coverage", lambda _form, scope: exports.coverage_export(scope))

@@ -169,6 +169,7 @@ class Export:
                 for e in self.dictionary
             ],
         }
+        # The head without its closing brace: the tables or the rows follow, then the brace.
         opening = json.dumps(head, ensure_ascii=False)[:-1]
         if self.rows is None:
             tables = [t.frozen() for t in self.tables]
