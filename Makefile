@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve test test-quick lint install vendor db messages clean bench bench-quick
+.PHONY: run serve test test-quick lint install vendor db messages clean bench bench-quick bench-exports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,10 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick
+
+# Peak memory of the evidence exports (CSV, XLSX) of 5,000 ideas and the coverage tables.
+bench-exports: install
+	$(BIN)/python -m bench.export_memory
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance

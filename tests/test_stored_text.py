@@ -715,6 +715,15 @@ NOT_PEOPLES_WORDS = {
         "<module>",
         "Give each person from %(min)s to %(max)s votes, or leave it empty.",
     ): "numbers, filled in by WTForms",
+    ("app/evidence/exports.py", "coverage_tables", "Coverage of %(framework)s"): (
+        "an outcome framework's name, from the seeded frameworks"
+    ),
+    (
+        "app/evidence/exports.py",
+        "_figure_notes",
+        'Figures from 1 to %(last)s show as "fewer than %(num)s"; others are rounded to the '
+        "nearest 5. Totals are worked out from the true counts, then rounded.",
+    ): "numbers (the disclosure threshold)",
     ("app/review/routes.py", "_rating_form", "Evidence for %(item)s"): LABEL,
     ("app/review/routes.py", "_rating_form", "Rating for %(item)s"): LABEL,
     ("app/review/routes.py", "_rating_form", "Save rating for %(item)s"): LABEL,

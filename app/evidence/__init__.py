@@ -11,4 +11,4 @@ from app.access import CODESIGN_ROLES, restrict_blueprint
 bp = Blueprint("evidence", __name__)
 restrict_blueprint(bp, *CODESIGN_ROLES)
 
-from app.evidence import guide_routes, pack_routes, routes  # noqa: E402,F401
+from app.evidence import export_routes, guide_routes, pack_routes, routes  # noqa: E402,F401

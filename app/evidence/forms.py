@@ -1,6 +1,6 @@
-"""The evidence area's filters (GET forms): the coverage matrix's and the practice guide's."""
+"""The evidence area's forms: filters (GET), a pack's choices, and the exports' choices."""
 
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.fields import Form, id_or_none
@@ -69,3 +69,21 @@ class PublishPackForm(PackForm):
 
     class Meta:
         csrf = True
+
+
+class ExportForm(CoverageFilterForm):
+    """Download an export, in a format, of what a filter (sent along as hidden fields) asks for."""
+
+    class Meta:
+        csrf = True
+
+    format = SelectField(
+        _l("Format"),
+        choices=[
+            SelectChoice("csv", _l("CSV")),
+            SelectChoice("dictionary", _l("Data dictionary (CSV)")),
+            SelectChoice("xlsx", _l("Excel (XLSX)")),
+            SelectChoice("json", _l("JSON")),
+        ],
+        default="csv",
+    )
