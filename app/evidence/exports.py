@@ -268,6 +268,8 @@ def _tidy(tables: Sequence[FigureTable]) -> Iterator[list]:
                 yield [t.key, name, key, shown.shown, shown.value]
             if t.show_row_totals:
                 yield [t.key, name, "total", total.shown, total.value]
+        if not t.show_totals:
+            continue
         for key, shown in zip(keys, t.figures.column_totals, strict=True):
             yield [t.key, "total", key, shown.shown, shown.value]
         if t.show_row_totals:
@@ -283,8 +285,9 @@ def _table_cells(t: FigureTable) -> Iterator[list]:
     """A table's rows and its totals row, as on the page."""
     for name, cells, total in t.rows:
         yield [name, *[_shown(f) for f in cells], *([_shown(total)] * t.show_row_totals)]
-    totals = [_shown(f) for f in t.figures.column_totals]
-    yield [_("Total"), *totals, *([_shown(t.figures.total)] * t.show_row_totals)]
+    if t.show_totals:
+        totals = [_shown(f) for f in t.figures.column_totals]
+        yield [_("Total"), *totals, *([_shown(t.figures.total)] * t.show_row_totals)]
 
 
 def _figure_notes() -> list[str]:
@@ -357,6 +360,8 @@ def coverage_tables(scope: Scope) -> list[FigureTable]:
                 row_heading=_("Outcome"),
                 columns=columns,
                 rows=[(row.outcome.code, [row.idea_count, row.service_count]) for row in mine],
+                # An idea linked to two outcomes is in both rows: a column sum counts nothing.
+                totals=False,
             )
         )
     return tables

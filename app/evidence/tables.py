@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.evidence.disclosure import Figure, Shown, Table, table
+from app.evidence.disclosure import Figure, Shown, Table, figure, table
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class FigureTable:
     figures: Table
     # One column: the row totals repeat the cells, so pages and files leave them out.
     show_row_totals: bool = True
+    # Whether the table has totals at all: not when its rows overlap (an idea linked to two
+    # outcomes), where a sum would count nothing real. Each figure then stands alone.
+    show_totals: bool = True
 
     @property
     def rows(self) -> list[tuple[str, tuple[Figure, ...], Figure]]:
@@ -54,6 +57,7 @@ class FigureTable:
                 {"key": c.key, "heading": c.heading, "counts": c.counts} for c in self.columns
             ],
             "show_row_totals": self.show_row_totals,
+            "show_totals": self.show_totals,
             "rows": [
                 {"name": name, "cells": [_frozen(f) for f in cells], "total": _frozen(total)}
                 for name, cells, total in self.rows
@@ -71,12 +75,28 @@ def figure_table(
     columns: Sequence[Column],
     rows: Sequence[tuple[str, Sequence[int]]],
     threshold: int | None = None,
+    totals: bool = True,
 ) -> FigureTable:
     """A FigureTable of `rows` (a name and its true counts, one per column), controlled.
 
     A table with no rows gets one row of zeros named "–", so that its totals still show.
+    Without totals, each count is shown on its own (nothing to recover it from).
     """
     rows = list(rows) or [("–", [0] * len(columns))]
+    if not totals:
+        cells = tuple(tuple(figure(c, threshold) for c in counts) for _name, counts in rows)
+        none = figure(0, threshold)
+        return FigureTable(
+            key=key,
+            caption=caption,
+            row_key=row_key,
+            row_heading=row_heading,
+            columns=tuple(columns),
+            row_names=tuple(name for name, _counts in rows),
+            figures=Table(cells, (none,) * len(rows), (none,) * len(columns), none),
+            show_row_totals=False,
+            show_totals=False,
+        )
     return FigureTable(
         key=key,
         caption=caption,
