@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.codesign import bp as codesign_bp
     from app.evidence import bp as evidence_bp
+    from app.evidence.public import bp as evidence_public_bp
     from app.ideas import bp as ideas_bp
     from app.joincodes import bp as joincodes_bp
     from app.moderation import bp as moderation_bp
@@ -146,6 +147,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(evidence_bp, url_prefix="/evidence")
+    # "Our year in numbers" (and, later, published packs): public, at /numbers.
+    app.register_blueprint(evidence_public_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(codesign_bp, url_prefix="/codesign")
     app.register_blueprint(safeguarding_bp, url_prefix="/safeguarding")

@@ -1,6 +1,6 @@
 """The coverage matrix's filter (a GET form)."""
 
-from wtforms import DateField, SelectField
+from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
 from app.fields import Form, id_or_none
@@ -29,3 +29,9 @@ class CoverageFilterForm(Form):
         """The period ends on or after the day it starts."""
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The last day must be on or after the first day."))
+
+
+class UnroundedForm(Form):
+    """Ask to see one's own library service's figures unrounded (a POST: audited)."""
+
+    submit = SubmitField(_l("Show unrounded figures"))
