@@ -24,6 +24,7 @@ from app.models import (
     Consultation,
     Idea,
     JoinCode,
+    LibraryService,
     Notice,
     Outcome,
     OutcomeLink,
@@ -315,6 +316,7 @@ def _world(make) -> User:
 # Each argument a route's address can have, and the rows whose ids fill it in. A route with
 # an argument missing here fails the test below: add the argument, so the route is covered.
 ROW_ARGUMENTS = {
+    "library_service_id": [LibraryService],
     "consultation_id": [Consultation],
     "idea_id": [Idea],
     "user_id": [User],

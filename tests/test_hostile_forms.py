@@ -247,6 +247,7 @@ def build_world(make) -> tuple[dict, dict]:
     db.session.add(suggestion)
     db.session.flush()
     ids = {
+        "library_service_id": library_service.id,
         "suggestion_id": suggestion.id,
         "consultation_id": voting.id,
         "ideas.propose:consultation_id": phases[Phase.PROPOSALS_OPEN].id,

@@ -133,6 +133,7 @@ def build(make) -> World:
         select(StaffMembership).where(StaffMembership.user_id == member.id)
     ).one()
     ids = {
+        "library_service_id": library_service.id,
         "idea_id": public.id,
         "consultation_id": voting.id,
         "service_id": service.id,
