@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve test test-quick lint install vendor db messages clean bench bench-quick
+.PHONY: run serve test test-quick lint install vendor db messages clean bench bench-quick bench-evidence
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,10 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick
+
+# The coverage matrix and participation report on the bench data set (p50, p95, statements).
+bench-evidence: install
+	$(BIN)/python -m bench.evidence
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance

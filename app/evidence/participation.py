@@ -15,12 +15,15 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     Select,
+    String,
     and_,
     case,
+    cast,
     distinct,
     extract,
     func,
     literal,
+    null,
     or_,
     select,
     union_all,
@@ -156,6 +159,110 @@ def _counted(scope: Scope, events, *keys) -> Select:
     return statement
 
 
+def _acts(scope: Scope):
+    """The scope's ideas, votes and accepted offers reduced to one row for each person, kind,
+    consultation and month (with how many), young people's and deleted accounts' only: the one
+    pass over the votes that every table of the report then reads (a common table expression)."""
+    events = _events(scope)
+    month = _month(events.c.at).label("month")
+    statement = (
+        select(
+            events.c.person.label("person"),
+            events.c.kind.label("kind"),
+            events.c.consultation_id.label("consultation_id"),
+            month,
+            User.age_band.label("age_band"),
+            User.language.label("language"),
+            User.created_at.label("joined_at"),
+            func.count().label("n"),
+        )
+        .select_from(events)
+        .join(Consultation, Consultation.id == events.c.consultation_id)
+        .outerjoin(User, User.id == events.c.person)
+        .where(or_(User.id.is_(None), User.role == Role.YOUNG_PERSON))
+        .group_by(
+            events.c.person,
+            events.c.kind,
+            events.c.consultation_id,
+            month,
+            User.age_band,
+            User.language,
+            User.created_at,
+        )
+    )
+    if scope.library_service_ids is not None:
+        statement = statement.where(Consultation.library_service_id.in_(scope.library_service_ids))
+    return statement.cte("acts")
+
+
+def _by_dimension(scope: Scope) -> dict[str, list[tuple[str | None, str | None, str | None, list]]]:
+    """For each dimension, its rows: (key, name, extra name, the seven counts of `_columns`).
+
+    One statement: the dimensions' GROUP BYs over one reduction of the events, joined by
+    UNION ALL, so the votes are read once however many tables there are.
+    """
+    acts = _acts(scope)
+    person = acts.c.person
+    joined = _in_period(acts.c.joined_at, scope)
+
+    def people(kind: str):
+        return func.count(distinct(case((acts.c.kind == kind, person))))
+
+    def items(kind: str):
+        return func.coalesce(func.sum(case((acts.c.kind == kind, acts.c.n), else_=0)), 0)
+
+    def grouped(dimension: str, key, name=None, extra=None, joins=()):
+        keys = [k for k in (key, name, extra) if k is not None]
+        statement = select(
+            literal(dimension, String).label("dimension"),
+            cast(key, String).label("key"),
+            (cast(name, String) if name is not None else null()).label("name"),
+            (cast(extra, String) if extra is not None else null()).label("extra"),
+            people(IDEA),
+            people(VOTE),
+            people(CODESIGN),
+            func.count(distinct(person)),
+            func.count(distinct(case((and_(*joined), person))))
+            if joined
+            else func.count(distinct(person)),
+            items(IDEA),
+            items(VOTE),
+        ).select_from(acts)
+        for table, condition, outer in joins:
+            statement = statement.join(table, condition, isouter=outer)
+        return statement.group_by(*keys)
+
+    to_consultation = (Consultation, Consultation.id == acts.c.consultation_id, False)
+    to_service = (LibraryService, LibraryService.id == Consultation.library_service_id, False)
+    to_branch = (Branch, Branch.id == Consultation.branch_id, True)
+    statement = union_all(
+        grouped("age_band", acts.c.age_band),
+        grouped(
+            "library_service",
+            Consultation.library_service_id,
+            LibraryService.name,
+            joins=(to_consultation, to_service),
+        ),
+        grouped(
+            "branch",
+            Consultation.branch_id,
+            Branch.name,
+            LibraryService.name,
+            joins=(to_consultation, to_service, to_branch),
+        ),
+        grouped("consultation", Consultation.id, Consultation.question, joins=(to_consultation,)),
+        grouped("month", acts.c.month),
+        grouped("language", acts.c.language),
+    )
+    found: dict[str, list] = {
+        d: []
+        for d in ("age_band", "library_service", "branch", "consultation", "month", "language")
+    }
+    for dimension, key, name, extra, *counts in db.session.execute(statement).all():
+        found[dimension].append((key, name, extra, [int(c) for c in counts]))
+    return found
+
+
 def _columns() -> tuple[Column, ...]:
     """The columns of a participation table, with what each counts."""
     once = _("A young person is counted once in each row they took part in.")
@@ -234,59 +341,42 @@ def _language_name(code: str | None) -> str:
 
 def participation(scope: Scope) -> Participation:
     """Every table of the report for `scope`, in a fixed number of queries."""
-    events = _events(scope)
     unknown = _unknown()
+    found = _by_dimension(scope)
 
-    by_band = dict(
-        (band, list(counts))
-        for band, *counts in db.session.execute(_counted(scope, events, User.age_band)).all()
-    )
+    by_band = {key: counts for key, _name, _extra, counts in found["age_band"]}
     band_rows = [(band, by_band.pop(band, [0] * 7)) for band in AGE_BANDS]
-    band_rows.append((unknown, [sum(c) for c in zip(*by_band.values(), strict=True)] or [0] * 7))
     # Whatever is left is an unknown band (none, or one no longer offered).
+    band_rows.append((unknown, [sum(c) for c in zip(*by_band.values(), strict=True)] or [0] * 7))
 
     service_rows = [
-        (name, list(counts))
-        for _id, name, *counts in db.session.execute(
-            _counted(scope, events, Consultation.library_service_id, LibraryService.name)
-            .join(LibraryService, LibraryService.id == Consultation.library_service_id)
-            .order_by(LibraryService.name, Consultation.library_service_id)
-        ).all()
+        (name, counts)
+        for _key, name, _extra, counts in sorted(found["library_service"], key=lambda r: r[1])
     ]
 
-    branch_result = db.session.execute(
-        _counted(scope, events, Consultation.library_service_id, LibraryService.name, Branch.name)
-        .join(LibraryService, LibraryService.id == Consultation.library_service_id)
-        .outerjoin(Branch, Branch.id == Consultation.branch_id)
-        .add_columns(Consultation.branch_id)
-        .group_by(Consultation.branch_id)
-        .order_by(LibraryService.name, Consultation.library_service_id, Branch.name)
-    ).all()
-    several = len({row[0] for row in branch_result}) > 1
+    branches = sorted(found["branch"], key=lambda r: (r[2], r[1] or ""))
+    several = len({extra for _key, _name, extra, _counts in branches}) > 1
     branch_rows = []
-    for _service_id, service_name, branch_name, *rest in branch_result:
-        counts = rest[:7]
+    for _key, branch_name, service_name, counts in branches:
         name = branch_name or _("Whole library service")
-        branch_rows.append((f"{name} ({service_name})" if several else name, list(counts)))
+        branch_rows.append((f"{name} ({service_name})" if several else name, counts))
 
+    # Newest consultation first.
     consultation_rows = [
-        (question, list(counts))
-        for _id, question, *counts in db.session.execute(
-            _counted(scope, events, Consultation.id, Consultation.question).order_by(
-                Consultation.created_at.desc(), Consultation.id
-            )
-        ).all()
+        (question, counts)
+        for _key, question, _extra, counts in sorted(
+            found["consultation"], key=lambda r: -int(r[0])
+        )
     ]
 
-    month = _month(events.c.at).label("month")
-    month_result = db.session.execute(_counted(scope, events, month).order_by(month)).all()
-    month_rows = [(_month_label(int(number)), list(counts)) for number, *counts in month_result]
+    month_rows = [
+        (_month_label(int(float(key))), counts)
+        for key, _name, _extra, counts in sorted(found["month"], key=lambda r: float(r[0]))
+    ]
 
-    people_languages = db.session.execute(
-        _counted(scope, events, User.language).order_by(User.language)
-    ).all()
     language_rows = [
-        (_language_name(code), [*counts[:5], counts[6]]) for code, *counts in people_languages
+        (_language_name(key), [*counts[:5], counts[6]])
+        for key, _name, _extra, counts in sorted(found["language"], key=lambda r: r[0] or "~")
     ]
     idea_languages = (
         select(Idea.language, func.count())
