@@ -35,6 +35,7 @@ class Bar:
 
     @property
     def middle(self) -> int:
+        """The middle of the bar, where its texts are centred."""
         return self.x + BAR // 2
 
 
@@ -49,10 +50,12 @@ class Chart:
 
     @property
     def height(self) -> int:
+        """The chart's height, the same for every chart."""
         return HEIGHT
 
     @property
     def baseline(self) -> int:
+        """Where the bars stand."""
         return TOP + PLOT
 
 

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 from app.evidence.coverage import Scope, _in_period
+from app.evidence.disclosure import Figure
 from app.evidence.tables import Column, FigureTable, figure_table
 from app.extensions import db
 from app.i18n import _
@@ -65,9 +66,9 @@ class Month:
     """One month of the trend: its name and the row of the month table that holds its figures."""
 
     label: str
-    ideas: object
-    votes: object
-    people: object
+    ideas: Figure
+    votes: Figure
+    people: Figure
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,11 @@ def _counted(scope: Scope, events, *keys) -> Select:
     person = User.id
 
     def people(kind: str):
+        """Young people who did `kind`."""
         return func.count(distinct(case((events.c.kind == kind, person))))
 
     def items(kind: str):
+        """Ideas or votes, whoever made them."""
         return func.coalesce(func.sum(case((events.c.kind == kind, 1), else_=0)), 0)
 
     joined = _in_period(User.created_at, scope)
@@ -206,12 +209,15 @@ def _by_dimension(scope: Scope) -> dict[str, list[tuple[str | None, str | None, 
     joined = _in_period(acts.c.joined_at, scope)
 
     def people(kind: str):
+        """Young people who did `kind` (a deleted account's rows have no person)."""
         return func.count(distinct(case((acts.c.kind == kind, person))))
 
     def items(kind: str):
+        """Ideas or votes, whoever made them."""
         return func.coalesce(func.sum(case((acts.c.kind == kind, acts.c.n), else_=0)), 0)
 
     def grouped(dimension: str, key, name=None, extra=None, joins=()):
+        """One dimension's GROUP BY, its key, name and extra name as text for the union."""
         keys = [k for k in (key, name, extra) if k is not None]
         statement = select(
             literal(dimension, String).label("dimension"),
@@ -328,6 +334,7 @@ def _month(column):
 
 
 def _unknown() -> str:
+    """The row name of whatever is not known."""
     return _("Unknown")
 
 

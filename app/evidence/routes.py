@@ -169,10 +169,11 @@ def _own_service(scope: Scope) -> int | None:
 
 
 def _signer() -> URLSafeTimedSerializer:
+    """Signs the short-lived address of an unrounded view."""
     return URLSafeTimedSerializer(current_app.secret_key, salt="evidence-unrounded")
 
 
-def _unrounded(scope: Scope, own: int | None) -> bool:
+def _unrounded(own: int | None) -> bool:
     """Whether the page's address carries a fresh token for this person and library service,
     handed out by the audited POST (a GET writes nothing, so it cannot be the audit itself)."""
     token = request.args.get("unrounded")
@@ -193,7 +194,7 @@ def participation_report():
         return _refused(form, "evidence/participation.html")
     report = participation(scope)
     own = _own_service(scope)
-    unrounded = _unrounded(scope, own)
+    unrounded = _unrounded(own)
     rtl = current_language().direction == "rtl"
     return render(
         "evidence/participation.html",
