@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve test test-quick lint install vendor db messages clean bench bench-quick bench-exports
+.PHONY: run serve test test-quick lint install vendor db messages clean bench bench-quick bench-exports bench-evidence
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,9 @@ bench-quick: install
 # Peak memory of the evidence exports (CSV, XLSX) of 5,000 ideas and the coverage tables.
 bench-exports: install
 	$(BIN)/python -m bench.export_memory
+# The coverage matrix and participation report on the bench data set (p50, p95, statements).
+bench-evidence: install
+	$(BIN)/python -m bench.evidence
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance

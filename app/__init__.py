@@ -147,7 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(evidence_bp, url_prefix="/evidence")
-    # Published packs (and other figures anyone may read) live outside /evidence.
+    # What anyone may read lives outside /evidence: "Our year in numbers" and published packs.
     app.register_blueprint(evidence_public_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(codesign_bp, url_prefix="/codesign")

@@ -321,6 +321,7 @@ def _world(make) -> User:
 # Each argument a route's address can have, and the rows whose ids fill it in. A route with
 # an argument missing here fails the test below: add the argument, so the route is covered.
 ROW_ARGUMENTS = {
+    "library_service_id": [LibraryService],
     "consultation_id": [Consultation],
     "idea_id": [Idea],
     "user_id": [User],
@@ -339,7 +340,6 @@ ROW_ARGUMENTS = {
     "notice_id": [Notice],
     "suggestion_id": [WordingSuggestion],
     "pack_id": [BestValuePack],
-    "library_service_id": [LibraryService],
 }
 OTHER_ARGUMENTS = {"code": ["qlp.aim.c"], "filename": ["css/app.css"], "token": ["no-such-pack"]}
 

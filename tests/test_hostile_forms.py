@@ -255,6 +255,7 @@ def build_world(make) -> tuple[dict, dict]:
     ids = {
         "pack_id": pack.id,
         "token": pack.token,
+        "library_service_id": library_service.id,
         "suggestion_id": suggestion.id,
         "consultation_id": voting.id,
         "ideas.propose:consultation_id": phases[Phase.PROPOSALS_OPEN].id,
@@ -281,7 +282,6 @@ def build_world(make) -> tuple[dict, dict]:
         "filename": "css/app.css",
         "concern_id": concern.id,
         "join_code_id": join_code.id,
-        "library_service_id": library_service.id,
         "joincodes.join:code": join_code.code,
         # The young person was told when staff published their ideas.
         "notice_id": db.session.scalars(

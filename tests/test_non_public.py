@@ -142,6 +142,7 @@ def build(make) -> World:
     ids = {
         "pack_id": pack.id,
         "token": pack.token,
+        "library_service_id": library_service.id,
         "idea_id": public.id,
         "consultation_id": voting.id,
         "service_id": service.id,

@@ -194,6 +194,13 @@ PAGES = [
     ("/live/my-ideas", young_people_only(200)),
     ("/staff/live/queue", staff_of_this_service(200, other_staff=200)),
     ("/review/live", everyone_but_young_people()),
+    # Evidence: staff choose only their own library services in the filter (another is a 400).
+    (
+        "/evidence/participation?library_service={library_service}",
+        readers_of_this_service(other_staff=400),
+    ),
+    ("/numbers", everyone()),
+    ("/numbers/{library_service}", everyone()),
 ]
 # State changes: (path, {who: expected status}) for a POST with a valid CSRF token.
 ACTIONS = [
@@ -270,6 +277,11 @@ ACTIONS = [
     # Another person's notice is not found; nothing ticked turns every kind off.
     ("/notices/{nt}/read", young_people_only(404)),
     ("/notices/settings", young_people_only(303)),
+    # Unrounded figures: only the library service's own staff; never reviewers or admins.
+    (
+        "/evidence/participation/unrounded?library_service={library_service}",
+        readers_of_this_service(other_staff=400) | {STAFF: 303, REVIEWER: 403, ADMIN: 403},
+    ),
 ]
 
 

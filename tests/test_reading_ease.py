@@ -17,6 +17,8 @@ READING_EASE_MIN = 70
 # The demo data's pages as young people see them, not signed in and signed in as one of them:
 # the same pages the browser's layout check walks.
 PAGES = {who: LAYOUT_PAGES[who] for who in (None, "sam_reads", "robin_writes")}
+# "Our year in numbers", for young people too.
+PAGES[None] = [*PAGES[None], "/numbers", "/numbers/1"]
 
 # Each of these ends a unit of reading, as a full stop does: a heading, an item in a list, a
 # button or a label is read as a sentence of its own, not run on into the next.

@@ -599,6 +599,7 @@ def path_values(world: World) -> dict[str, list]:
     ideas = world.ids["ideas"]
     with world.app.app_context():
         every = {
+            "library_service_id": LibraryService.id,
             "consultation_id": Consultation.id,
             "service_id": CodesignService.id,
             "session_id": CodesignSession.id,

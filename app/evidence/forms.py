@@ -1,6 +1,6 @@
 """The evidence area's forms: filters (GET), a pack's choices, and the exports' choices."""
 
-from wtforms import DateField, SelectChoice, SelectField
+from wtforms import DateField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.fields import Form, id_or_none
@@ -87,3 +87,9 @@ class ExportForm(CoverageFilterForm):
         ],
         default="csv",
     )
+
+
+class UnroundedForm(Form):
+    """Ask to see one's own library service's figures unrounded (a POST: audited)."""
+
+    submit = SubmitField(_l("Show unrounded figures"))

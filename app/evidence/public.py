@@ -1,11 +1,48 @@
-"""Evidence anyone may read: published Best Value packs, by their link."""
+"""Public evidence pages: "Our year in numbers" for each library service, and published packs.
+
+Its own blueprint, open to everyone (the evidence area's pages are for staff only). Every
+figure goes through disclosure control; a pack is read by whoever has its link.
+"""
 
 from flask import Blueprint, abort
+from sqlalchemy import select
 
+from app.evidence.disclosure import current_threshold, figure
 from app.evidence.packs import pack_by_token
+from app.evidence.participation import last_year, year_in_numbers
+from app.extensions import db
+from app.models import LibraryService
 from app.web import render
 
 bp = Blueprint("evidence_public", __name__)
+
+
+@bp.route("/numbers")
+def numbers_list():
+    """Every library service, each linking to its year in numbers."""
+    library_services = db.session.execute(
+        select(LibraryService).order_by(LibraryService.name)
+    ).scalars()
+    return render("evidence/numbers_list.html", library_services=list(library_services))
+
+
+@bp.route("/numbers/<int:library_service_id>")
+def numbers(library_service_id: int):
+    """A library service's last twelve months: who took part, ideas, votes, services made."""
+    library_service = db.get_or_404(LibraryService, library_service_id)
+    counted = year_in_numbers(library_service.id)
+    year = last_year()
+    return render(
+        "evidence/numbers.html",
+        library_service=library_service,
+        took_part=figure(counted.took_part),
+        ideas=figure(counted.ideas),
+        votes=figure(counted.votes),
+        services_made=figure(counted.services_made),
+        start=year.start,
+        end=year.end,
+        threshold=current_threshold(),
+    )
 
 
 @bp.route("/packs/<token>")
