@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.extensions import db
@@ -378,6 +379,7 @@ def load_demo_data() -> bool:
     _demo_later_ideas(secondary, teen_space, outcomes, users)
     _demo_join_code(secondary, central, staff)
     _demo_delivered_service(welcome, outcomes, users)
+    _demo_pack(service, staff)
     return True
 
 
@@ -797,3 +799,12 @@ def _demo_delivered_service(
         )
     )
     db.session.commit()
+
+
+def _demo_pack(library_service: LibraryService, staff: User) -> None:
+    """The year's Best Value pack, published by the Quality Leader, so its link can be shared."""
+    from app.evidence.packs import PackRequest, publish_pack
+
+    today = date.today()
+    with current_app.test_request_context():
+        publish_pack(staff, PackRequest(library_service, today - timedelta(days=364), today))

@@ -20,6 +20,7 @@ from app.models import (
     Role,
     ServiceStatus,
     StaffSkill,
+    Vote,
 )
 from app.moderation.services import link_outcome
 from app.outcomes import all_frameworks
@@ -303,3 +304,22 @@ def test_the_packs_page_lists_published_versions(client, login, world):
     publish(client, world["ls"].id)
     html = client.get("/evidence/packs").get_data(as_text=True)
     assert html.index("version 2") < html.index("version 1")
+
+
+def test_a_published_pack_does_not_change_after_new_votes(client, login, make, world):
+    """Votes after publishing count in the live pack, never in the published one."""
+    login(world["leader"])
+    publish(client, world["ls"].id)
+    pack = db.session.execute(db.select(BestValuePack)).scalar_one()
+    client.get(f"/packs/{pack.token}")  # the flash about publishing is shown here
+    before = client.get(f"/packs/{pack.token}").get_data(as_text=True)
+    frozen = pack.snapshot["participation"]
+    votes_table = next(t for t in frozen if t["key"] == "by_age_band")
+    assert votes_table["rows"]
+    db.session.add_all(Vote(user_id=make.user().id, idea_id=world["idea"].id) for _ in range(12))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(BestValuePack, pack.id).snapshot["participation"] == frozen
+    assert client.get(f"/packs/{pack.token}").get_data(as_text=True) == before
+    live = contents(world)["participation"]
+    assert live != frozen

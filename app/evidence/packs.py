@@ -20,6 +20,8 @@ from app import audit
 from app.access import acts_in
 from app.evidence.coverage import Scope, coverage, in_period
 from app.evidence.disclosure import current_threshold, figure
+from app.evidence.equality import about_you_totals
+from app.evidence.participation import participation
 from app.extensions import db
 from app.i18n import _
 from app.labels import (
@@ -86,12 +88,16 @@ def may_publish(user: User, library_service_id: int) -> bool:
 def pack_contents(request: PackRequest) -> dict:
     """Everything the pack shows, as plain data ready to store."""
     scope = request.scope
+    tables = participation(scope).tables
+    about_you = about_you_totals(scope)
+    if about_you is not None:
+        tables.append(about_you)
     return {
         "library_service": request.library_service.name,
         "start": request.start.isoformat(),
         "end": request.end.isoformat(),
         "threshold": current_threshold(),
-        "participation": [],
+        "participation": [t.frozen() for t in tables],
         "services": _services(request),
         "skills": _skills(request),
         "partners": _partners(request),

@@ -31,7 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from app.evidence.coverage import Scope, _in_period
+from app.evidence.coverage import Scope, in_period
 from app.evidence.disclosure import Figure
 from app.evidence.tables import Column, FigureTable, figure_table
 from app.extensions import db
@@ -93,7 +93,7 @@ def _events(scope: Scope):
         Idea.author_id.label("person"),
         Idea.consultation_id.label("consultation_id"),
         Idea.created_at.label("at"),
-    ).where(*_in_period(Idea.created_at, scope))
+    ).where(*in_period(Idea.created_at, scope))
     votes = (
         select(
             Vote.id,
@@ -103,7 +103,7 @@ def _events(scope: Scope):
             Vote.created_at,
         )
         .join(Idea, Idea.id == Vote.idea_id)
-        .where(*_in_period(Vote.created_at, scope))
+        .where(*in_period(Vote.created_at, scope))
     )
     volunteers = (
         select(
@@ -116,7 +116,7 @@ def _events(scope: Scope):
         .join(Idea, Idea.id == CodesignVolunteer.idea_id)
         .where(
             CodesignVolunteer.status == VolunteerStatus.ACCEPTED,
-            *_in_period(CodesignVolunteer.created_at, scope),
+            *in_period(CodesignVolunteer.created_at, scope),
         )
     )
     if scope.consultation_id is not None:
@@ -169,7 +169,7 @@ def _by_dimension(scope: Scope) -> dict[str, list[tuple[str | None, str | None, 
     """
     acts = _acts(scope)
     person = acts.c.person
-    joined = _in_period(acts.c.joined_at, scope)
+    joined = in_period(acts.c.joined_at, scope)
 
     def people(kind: str):
         """Young people who did `kind` (a deleted account's rows have no person)."""
@@ -354,7 +354,7 @@ def participation(scope: Scope) -> Participation:
         .outerjoin(User, User.id == Idea.author_id)
         .where(
             or_(User.id.is_(None), User.role == Role.YOUNG_PERSON),
-            *_in_period(Idea.created_at, scope),
+            *in_period(Idea.created_at, scope),
         )
     )
     idea_languages = (
@@ -425,7 +425,7 @@ def _narrowed(statement: Select, scope: Scope) -> Select:
 def _join_codes(scope: Scope) -> FigureTable:
     """How many joined with each join code made in scope, by the group's name."""
     statement = select(JoinCode.label, func.coalesce(func.sum(JoinCode.uses), 0)).where(
-        *_in_period(JoinCode.created_at, scope)
+        *in_period(JoinCode.created_at, scope)
     )
     if scope.library_service_ids is not None:
         statement = statement.where(JoinCode.library_service_id.in_(scope.library_service_ids))
@@ -455,7 +455,7 @@ def _join_codes(scope: Scope) -> FigureTable:
 def _services(scope: Scope) -> Select:
     """Co-designed services in scope, made in the period; with a consultation, those built from
     its ideas."""
-    statement = select(CodesignService).where(*_in_period(CodesignService.created_at, scope))
+    statement = select(CodesignService).where(*in_period(CodesignService.created_at, scope))
     if scope.library_service_ids is not None:
         statement = statement.where(
             CodesignService.library_service_id.in_(scope.library_service_ids)
@@ -589,7 +589,7 @@ def year_in_numbers(library_service_id: int, today: date | None = None) -> YearI
             CodesignService.library_service_id == library_service_id,
             CodesignService.status.in_(MADE),
             ServiceStatusChange.to_status.in_(MADE),
-            *_in_period(ServiceStatusChange.created_at, scope),
+            *in_period(ServiceStatusChange.created_at, scope),
         )
     ).scalar_one()
     return YearInNumbers(

@@ -13,6 +13,7 @@ from app.audit import record
 from app.evidence import bp, charts, heatmap
 from app.evidence.coverage import Scope, coverage, ideas_behind, services_behind
 from app.evidence.disclosure import current_threshold, figure
+from app.evidence.equality import about_you_totals
 from app.evidence.forms import CoverageFilterForm, UnroundedForm
 from app.evidence.participation import participation
 from app.extensions import db
@@ -193,6 +194,7 @@ def participation_report():
     if scope is None:
         return _refused(form, "evidence/participation.html")
     report = participation(scope)
+    about_you = about_you_totals(scope)
     own = _own_service(scope)
     unrounded = _unrounded(own)
     rtl = current_language().direction == "rtl"
@@ -205,6 +207,7 @@ def participation_report():
         unrounded=unrounded,
         unrounded_form=UnroundedForm() if own is not None and not unrounded else None,
         charts=charts.trend_charts(report.months, rtl),
+        about_you=about_you,
     )
 
 
