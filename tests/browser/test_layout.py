@@ -32,6 +32,8 @@ PAGES = {
         "/join/READ2345",
         "/consultations/2?q=club&sort=newest",
         "/consultations/3",
+        "/numbers",
+        "/numbers/1",
     ],
     "sam_reads": [
         "/",
@@ -92,6 +94,12 @@ PAGES = {
         "/staff/ideas/1/merge",
         "/evidence/coverage",
         "/evidence/coverage/qlp.aim.c/ideas",
+        "/evidence/participation",
+        "/evidence/packs",
+        "/evidence/packs/1",
+        "/evidence/guide",
+        "/evidence/exports",
+        "/codesign/services/2",
     ],
     "qlp_reviewer": [
         "/review/",
@@ -106,6 +114,7 @@ PAGES = {
         "/codesign/services/1/codesigners",
         "/evidence/coverage",
         "/evidence/coverage/qlp.aim.c/services",
+        "/evidence/packs/preview?library_service=1&start=2026-01-01&end=2026-12-31",
     ],
     "admin": [
         "/admin/",
