@@ -37,14 +37,14 @@ def test_the_service_page_has_a_contents_list_leading_to_every_section(client, p
     nav = re.search(r'<nav class="page-contents"[^>]*>(.*?)</nav>', html, re.S)
     assert nav, "a contents list"
     targets = re.findall(r'href="#([\w-]+)"', nav.group(1))
-    assert len(targets) == 9
+    assert len(targets) == 10  # with "What we learned"
     for target in targets:
         assert re.search(rf'<h2 id="{target}"', html), target
 
 
 def test_sections_not_in_use_are_folded(client, place, login):
-    """A service with no partners, sessions, skills, offers or reviews: those are folded;
-    what it is, its status, ideas and outcomes are not."""
+    """A service with no partners, sessions, skills, offers, reviews or lessons: those are
+    folded; what it is, its status, ideas and outcomes are not."""
     service = place.service()
     login(place.staff)
     html = client.get(f"/codesign/services/{service.id}").get_data(as_text=True)
@@ -54,6 +54,7 @@ def test_sections_not_in_use_are_folded(client, place, login):
         "sessions": False,
         "skills": False,
         "reviews": False,
+        "lessons": False,
     }
     for heading in ("about-heading", "status-heading", "ideas-heading", "outcomes-heading"):
         assert f'<section aria-labelledby="{heading}">' in html
