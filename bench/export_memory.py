@@ -2,10 +2,10 @@
 
 Builds the bench data set (or reuses it when its database already holds one of the size
 asked for), then, in this process, downloads as an admin the CSV and XLSX exports of every
-idea (5,000), of the published ideas and of the coverage tables, reading each streamed
-response a chunk at a time, and prints each one's peak memory growth as a markdown table:
-tracemalloc's peak (Python's allocations while the export ran) and the growth of the
-process's maximum resident set (everything, C libraries included; a high-water mark, so it
+idea (5,000), of the published ideas, of the coverage tables and of the participation report,
+reading each streamed response a chunk at a time, and prints each one's peak memory growth as
+a markdown table: tracemalloc's peak (Python's allocations while the export ran) and the growth
+of the process's maximum resident set (everything, C libraries included; a high-water mark, so it
 grows only when an export goes above every earlier peak, the warm-up's included). The target
 is 50 MB.
 """
@@ -33,6 +33,8 @@ EXPORTS = [
     ("published ideas (open data)", "open-ideas", "xlsx"),
     ("coverage tables", "coverage", "csv"),
     ("coverage tables", "coverage", "xlsx"),
+    ("participation report", "participation", "csv"),
+    ("participation report", "participation", "xlsx"),
 ]
 
 

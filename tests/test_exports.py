@@ -13,12 +13,21 @@ from sqlalchemy import select
 from app.evidence import exports
 from app.evidence.coverage import Scope
 from app.extensions import db
-from app.models import AuditEntry, IdeaStatus, Phase, Role, Vote
+from app.models import (
+    AboutYouAnswer,
+    AboutYouQuestion,
+    AboutYouResponse,
+    AuditEntry,
+    IdeaStatus,
+    Phase,
+    Role,
+    Vote,
+)
 from app.moderation.services import link_outcome
 from tests.conftest import csrf_token
 
 FORMATS = ("csv", "dictionary", "xlsx", "json")
-KINDS = ("ideas", "open-ideas", "coverage")
+KINDS = ("ideas", "open-ideas", "coverage", "participation")
 # Pseudonyms no export may hold: authors and voters of every idea of the fixture.
 PSEUDONYMS = ("Quillfeather_Zed", "Marmalade_Yonder", "Tangerine_Voter")
 SPREADSHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -323,7 +332,7 @@ def test_no_export_holds_a_pseudonym_or_a_true_small_count(client, make, login, 
         text = all_text(response, format)
         for name in (*PSEUDONYMS, world["staff_a"].username):
             assert name not in text, (kind, format, name)
-        if kind != "coverage" and format != "dictionary":
+        if kind not in ("coverage", "participation") and format != "dictionary":
             rows = (
                 xlsx_sheets(response.get_data())
                 if format == "xlsx"
@@ -400,7 +409,7 @@ def test_exports_page_lists_each_download_with_its_dictionary(client, make, logi
     html = client.get("/evidence/exports").get_data(as_text=True)
     for kind in KINDS:
         assert f'action="/evidence/exports/{kind}"' in html
-    assert html.count("<caption>") == 3 and 'scope="col"' in html
+    assert html.count("<caption>") == len(KINDS) and 'scope="col"' in html
     assert "Open Government Licence v3.0" in html and "<code>votes_value</code>" in html
     assert 'name="csrf_token"' in html
 
@@ -446,3 +455,33 @@ def test_status_of_hidden_ideas_is_exported_to_their_staff_only(client, make, lo
     assert rows[world["homework"].id]["status"] == "hidden"
     open_rows = read_rows(download(client, "open-ideas", "csv"), "csv")
     assert world["homework"].id not in {int(r["id"]) for r in open_rows}
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_participation_export_holds_about_you_totals_never_one_persons_answers(
+    client, make, login, world, format
+):
+    """Where the library service asks, the export has the totals: one young carer among those
+    who took part shows as "fewer than 5", and nothing in the file names who answered."""
+    world["a"].asks_about_you = True
+    author = world["homework"].author
+    author.age_band = "14-16"
+    db.session.add(
+        AboutYouResponse(
+            user_id=author.id, question=AboutYouQuestion.YOUNG_CARER, answer=AboutYouAnswer.YES
+        )
+    )
+    db.session.commit()
+    login(world["staff_a"])
+    body = download(client, "participation", format).get_data(as_text=True)
+    if format == "csv":
+        lines = list(csv.DictReader(io.StringIO(body)))
+        carers = [line for line in lines if line["table"] == "about-you"]
+        yes = next(line for line in carers if line["column"] == "yes" and line["value"] == "")
+        assert yes["figure"] in ("fewer than 5", "suppressed")
+        assert not [line for line in carers if line["value"] not in ("", "0", "5", "10")]
+    else:
+        tables = {t["key"]: t for t in json.loads(body)["tables"]}
+        assert "about-you" in tables
+    for name in PSEUDONYMS:
+        assert name not in body

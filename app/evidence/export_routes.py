@@ -65,6 +65,7 @@ def _catalogue() -> list[Export]:
         exports.every_idea(None, current_user),
         exports.open_ideas(None),
         exports.coverage_export(None),
+        exports.participation_export(None),
     ]
 
 
@@ -72,6 +73,7 @@ ENDPOINTS = {
     "ideas": "evidence.export_ideas",
     "open-ideas": "evidence.export_open_ideas",
     "coverage": "evidence.export_coverage",
+    "participation": "evidence.export_participation",
 }
 
 
@@ -136,3 +138,9 @@ def export_open_ideas():
 def export_coverage():
     """The coverage matrix in the filter (audited)."""
     return _download("coverage", lambda _form, scope: exports.coverage_export(scope))
+
+
+@bp.post("/exports/participation")
+def export_participation():
+    """The participation report in the filter (audited), figures as shown, never unrounded."""
+    return _download("participation", lambda _form, scope: exports.participation_export(scope))

@@ -37,6 +37,8 @@ from app.access import public_ideas, readable_library_service_ids
 from app.admin.audit_log import spreadsheet_safe
 from app.evidence.coverage import Scope, coverage, in_period
 from app.evidence.disclosure import Figure, Shown, current_threshold, figure
+from app.evidence.equality import about_you_totals
+from app.evidence.participation import participation
 from app.evidence.tables import Column, FigureTable, figure_table
 from app.extensions import db
 from app.i18n import _
@@ -365,6 +367,29 @@ def coverage_tables(scope: Scope) -> list[FigureTable]:
             )
         )
     return tables
+
+
+def participation_export(scope: Scope | None) -> Export:
+    """The participation report in scope, with the about-you totals where they are asked, as an
+    export; with no scope, its dictionary alone (from an empty report: no figures are read)."""
+    tables = participation(scope if scope is not None else Scope(frozenset())).tables
+    if scope is not None:
+        about_you = about_you_totals(scope)
+        if about_you is not None:
+            tables.append(about_you)
+    columns = {column.key: column for t in tables for column in t.columns}
+    return tables_export(
+        "participation",
+        _("Participation"),
+        list(columns.values()),
+        tables if scope is not None else [],
+        notes=(
+            _(
+                "Each table counts what young people did in the filter; a person who did two "
+                "things is in both rows, so some totals add up rows rather than people."
+            ),
+        ),
+    )
 
 
 def coverage_export(scope: Scope | None) -> Export:
