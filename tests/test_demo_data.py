@@ -1,6 +1,7 @@
 """The demo data tells the whole story: ideas with outcome links, a service in co-design with
 sessions, partners and co-designers, and a signed QLP review; loaded once, and shown publicly."""
 
+import re
 from datetime import date
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
+    BestValuePack,
     CodesignService,
     CodesignSession,
     CodesignVolunteer,
@@ -194,3 +196,29 @@ def test_demo_idea_page_and_my_ideas_show_what_it_became(client, demo):
     assert DEMO_SERVICE in client.get("/my-ideas").get_data(as_text=True)
     idea = next(idea for idea in demo.ideas if idea.author_id == author.id)
     assert "What your idea became" in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+
+
+def test_every_evidence_page_has_something_to_show_with_the_demo(client, demo):
+    """Coverage, participation, packs, the guide, the downloads and Our year in numbers all
+    show the demo's figures, case study and published pack, never an empty page."""
+    numbers = client.get(f"/numbers/{demo.library_service_id}").get_data(as_text=True)
+    figures = re.findall(r"<dd>(.*?)</dd>", numbers)
+    assert len(figures) == 4 and "0" not in figures
+    data = {"csrf_token": csrf_token(client), "username": "library_staff"}
+    data["password"] = DEMO_PASSWORD
+    assert client.post("/sign-in", data=data).status_code == 303
+    expected = {
+        "/evidence/coverage": "Ideas, no service yet",
+        "/evidence/participation": "Taking part by age band",
+        "/evidence/packs": "version 1",
+        "/evidence/guide": "Homework Help Hour",
+        "/evidence/exports": "Data dictionary",
+        "/evidence/packs/1": "Riverside Refugee Youth Forum",
+    }
+    for path, words in expected.items():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert words in response.get_data(as_text=True), path
+    pack = db.session.execute(select(BestValuePack)).scalar_one()
+    public = client.get(f"/packs/{pack.token}").get_data(as_text=True)
+    assert "Welcome Wednesdays" in public and "Homework Help Hour" in public
