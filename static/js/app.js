@@ -15,13 +15,16 @@
   }
 
   // A live region that already holds text when the page loads is not read out, so messages
-  // flashed by the server are put back a moment later, as a change screen readers announce.
+  // flashed by the server are put back a moment later, as a change screen readers announce;
+  // unless a newer message came first (a quick click's answer), which the old ones never hide.
   document.addEventListener("DOMContentLoaded", function () {
     var status = document.getElementById("status");
     if (!status || !status.firstElementChild) return;
     var messages = Array.prototype.slice.call(status.children);
     status.replaceChildren();
-    window.setTimeout(function () { status.replaceChildren.apply(status, messages); }, 250);
+    window.setTimeout(function () {
+      if (!status.firstElementChild) status.replaceChildren.apply(status, messages);
+    }, 250);
   });
 
   // "Show more" appends items to a list: move focus to the first new one, so keyboard and
