@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench import (
     DEFAULT_DATABASE_URL,
+    baseline,
     browser,
     data,
     load,
@@ -85,8 +86,8 @@ def _vote_pool(bench: scenarios.Bench, floor: dict, connections: int, share: int
     return min(wanted, share)
 
 
-def run(quick: bool) -> int:
-    """Build, measure and report; returns the exit status."""
+def run(quick: bool, update_baseline: bool = False) -> int:
+    """Build, measure and report, and compare with the baseline; returns the exit status."""
     shape = data.QUICK if quick else data.FULL
     timings = scenarios.QUICK_TIMINGS if quick else scenarios.FULL_TIMINGS
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -259,6 +260,15 @@ def run(quick: bool) -> int:
     print(table_md)
     print()
     print(f"Written to {md_path.relative_to(report.RESULTS_DIR.parent.parent)} and .json")
+    print()
+    for line in baseline.compare(results):
+        print(line)
+    if update_baseline and not errors:
+        path = baseline.write(results, report.git_commit())
+        print(
+            f"Baseline rewritten: {path.relative_to(report.RESULTS_DIR.parent.parent)}"
+            " (commit it, saying why)"
+        )
     return 1 if errors else 0
 
 
@@ -266,9 +276,14 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller data, shorter runs")
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="make this run's ratios bench/baseline.json (on purpose only)",
+    )
     args = parser.parse_args(argv)
     try:
-        return run(args.quick)
+        return run(args.quick, args.update_baseline)
     except KeyboardInterrupt:
         log("Interrupted; every server started was stopped.")
         return 130
