@@ -1,0 +1,112 @@
+"""Where a vote's time goes: `python -m bench.profile_vote [votes]`.
+
+Run after `make bench-quick` (or `make bench`), on the data set it left in the bench database.
+Builds the app as the bench's gunicorn runs it (the production environment of bench/servers.py:
+Redis for live events and rate limits, limits on), mints signed-in sessions for pupils with no
+vote in the big consultation, and casts their votes through the test client exactly as htmx
+sends them, under cProfile. Prints the milliseconds per vote and the functions that take them,
+by time spent inside each (with what they call) and by time spent in their own code.
+"""
+
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+
+import psycopg
+
+from bench import BENCH_SECRET, DEFAULT_DATABASE_URL, sessions
+from bench.data import plain_url
+from bench.servers import server_env
+
+ACCEPT_ENCODING = "br, gzip"
+
+
+def _app():
+    """The app, configured (at import) from the bench's production environment."""
+    from app import create_app
+
+    return create_app({"SECRET_KEY": BENCH_SECRET})
+
+
+def _voters_and_ideas(url: str, count: int) -> tuple[list[int], list[int], int]:
+    """Pupils with no vote in the big consultation, its votable ideas, and its id."""
+    with psycopg.connect(plain_url(url)) as conn:
+        big = conn.execute(
+            "SELECT consultation_id FROM ideas GROUP BY consultation_id ORDER BY count(*) DESC"
+            " LIMIT 1"
+        ).fetchone()[0]
+        ideas = [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM ideas WHERE consultation_id = %s AND status IN"
+                " ('published', 'under_consideration') ORDER BY id LIMIT 200",
+                (big,),
+            )
+        ]
+        voters = [
+            row[0]
+            for row in conn.execute(
+                "SELECT u.id FROM users u WHERE u.role = 'young_person' AND NOT EXISTS"
+                " (SELECT 1 FROM votes v JOIN ideas i ON i.id = v.idea_id"
+                "  WHERE v.user_id = u.id AND i.consultation_id = %s)"
+                " ORDER BY u.id DESC LIMIT %s",
+                (big, count),
+            )
+        ]
+    return voters, ideas, big
+
+
+def main() -> None:
+    """Profile the votes and print where their time goes."""
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    if os.environ.get("PROFILE_VOTE_ENV") != "1":
+        # The app reads its settings when it is imported: start again with the bench's set.
+        env = {**server_env(url), "PROFILE_VOTE_ENV": "1"}
+        os.execve(sys.executable, [sys.executable, "-m", "bench.profile_vote", *sys.argv[1:]], env)
+    app = _app()
+    voters, ideas, big = _voters_and_ideas(url, count + 20)
+    minted = sessions.mint(app, voters)
+    requests = []
+    for n, session in enumerate(minted):
+        headers = {
+            "HX-Request": "true",
+            "HX-Current-URL": f"http://localhost/consultations/{big}",
+            "X-CSRFToken": session.csrf,
+            "Accept-Encoding": ACCEPT_ENCODING,
+        }
+        requests.append((session, f"/ideas/{ideas[n % len(ideas)]}/vote", headers))
+    client = app.test_client()
+
+    def cast(session, path, headers):
+        client.set_cookie(*session.cookie.split("=", 1))
+        response = client.post(path, headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        assert response.status_code == 200, response.status_code
+        response.close()
+
+    for request in requests[:20]:  # warm the worker
+        cast(*request)
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    for request in requests[20:]:
+        cast(*request)
+    profiler.disable()
+    elapsed = time.perf_counter() - began
+    cast_count = len(requests) - 20
+    if os.environ.get("PROFILE_OUT"):
+        profiler.dump_stats(os.environ["PROFILE_OUT"])
+    print(f"{cast_count} votes, {1000 * elapsed / cast_count:.2f} ms each under cProfile")
+    for order in ("cumulative", "tottime"):
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats(order).print_stats(35)
+        print(f"\n--- by {order} ---")
+        print(out.getvalue().split("\n", 6)[-1])
+
+
+if __name__ == "__main__":
+    main()
