@@ -769,6 +769,18 @@ def _demo_delivered_service(
     db.session.add(session)
     db.session.flush()
     db.session.add(
+        StaffSkill(
+            service_id=service.id,
+            staff_id=staff.id,
+            skill="Planning a service with young people from their first idea",
+            evidence="Ran the planning session and changed the days when young people said the "
+            "first ones clashed with school clubs.",
+            session_id=session.id,
+            recorded_by_id=staff.id,
+            created_at=_days_ago(84),
+        )
+    )
+    db.session.add(
         ServiceOutcomeLink(
             service=service,
             outcome=outcomes["qlp.aim.c"],
