@@ -323,3 +323,21 @@ def test_a_published_pack_does_not_change_after_new_votes(client, login, make, w
     assert client.get(f"/packs/{pack.token}").get_data(as_text=True) == before
     live = contents(world)["participation"]
     assert live != frozen
+
+
+def test_a_frozen_table_shows_again_exactly_as_it_was_shown(app):
+    """Freezing keeps only what was shown; thawing it gives the same table, figure for figure."""
+    from app.evidence.tables import Column, figure_table, thawed
+
+    with app.test_request_context():
+        t = figure_table(
+            "t",
+            "Caption",
+            "band",
+            "Age band",
+            [Column("ideas", "Ideas", "Ideas sent"), Column("votes", "Votes", "Votes cast")],
+            [("8-10", [3, 12]), ("11-13", [0, 41]), ("14-16", [7, 2])],
+        )
+        frozen = t.frozen()
+        assert thawed(frozen).frozen() == frozen
+        assert "3" not in {cell["shown"] for row in frozen["rows"] for cell in row["cells"]}

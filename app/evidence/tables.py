@@ -83,19 +83,15 @@ def figure_table(
     Without totals, each count is shown on its own (nothing to recover it from).
     """
     rows = list(rows) or [("–", [0] * len(columns))]
-    if not totals:
-        cells = tuple(tuple(figure(c, threshold) for c in counts) for _name, counts in rows)
+    if totals:
+        figures = table([list(counts) for _name, counts in rows], threshold)
+    else:
         none = figure(0, threshold)
-        return FigureTable(
-            key=key,
-            caption=caption,
-            row_key=row_key,
-            row_heading=row_heading,
-            columns=tuple(columns),
-            row_names=tuple(name for name, _counts in rows),
-            figures=Table(cells, (none,) * len(rows), (none,) * len(columns), none),
-            show_row_totals=False,
-            show_totals=False,
+        figures = Table(
+            tuple(tuple(figure(c, threshold) for c in counts) for _name, counts in rows),
+            (none,) * len(rows),
+            (none,) * len(columns),
+            none,
         )
     return FigureTable(
         key=key,
@@ -104,17 +100,40 @@ def figure_table(
         row_heading=row_heading,
         columns=tuple(columns),
         row_names=tuple(name for name, _counts in rows),
-        figures=table([list(counts) for _name, counts in rows], threshold),
-        show_row_totals=len(columns) > 1,
+        figures=figures,
+        show_row_totals=totals and len(columns) > 1,
+        show_totals=totals,
+    )
+
+
+def thawed(frozen: dict) -> FigureTable:
+    """A table a pack froze, as a FigureTable to show again: its figures as they were shown
+    (a figure's true count is not kept: it reads as its rounded value, or 0)."""
+
+    def figure_of(stored: dict) -> Figure:
+        how = Shown(stored["how"])
+        value = stored["value"]
+        return Figure(shown=stored["shown"], value=value, how=how, true=value or 0)
+
+    rows = frozen["rows"]
+    return FigureTable(
+        key=frozen["key"],
+        caption=frozen["caption"],
+        row_key=frozen["row_key"],
+        row_heading=frozen["row_heading"],
+        columns=tuple(Column(c["key"], c["heading"], c["counts"]) for c in frozen["columns"]),
+        row_names=tuple(row["name"] for row in rows),
+        figures=Table(
+            tuple(tuple(figure_of(f) for f in row["cells"]) for row in rows),
+            tuple(figure_of(row["total"]) for row in rows),
+            tuple(figure_of(f) for f in frozen["column_totals"]),
+            figure_of(frozen["total"]),
+        ),
+        show_row_totals=frozen["show_row_totals"],
+        show_totals=frozen.get("show_totals", True),
     )
 
 
 def _frozen(shown: Figure) -> dict:
     """A figure as stored in a snapshot: how it is shown, and its rounded value if it has one."""
     return {"shown": shown.shown, "how": shown.how.value, "value": shown.value}
-
-
-def thawed(stored: dict) -> Figure:
-    """A stored figure, as a Figure whose true count is unknown (its rounded value, or 0)."""
-    how = Shown(stored["how"])
-    return Figure(shown=stored["shown"], value=stored["value"], how=how, true=stored["value"] or 0)
