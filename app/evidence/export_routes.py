@@ -9,18 +9,20 @@ from dataclasses import replace
 
 from flask import Response, request, stream_with_context
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from app.access import may_read_consultation, readable_library_service_ids
 from app.audit import record
 from app.evidence import bp, exports
 from app.evidence.coverage import Scope
 from app.evidence.exports import Export
+from app.evidence.filters import (
+    chosen_library_services,
+    offer_library_services,
+    readable_consultations,
+    readable_library_services,
+)
 from app.evidence.forms import ExportForm
 from app.extensions import db
-from app.models import Consultation, LibraryService
 from app.web import render
 
 
@@ -31,31 +33,17 @@ def _export_form() -> tuple[ExportForm, Scope | None]:
     own library services, and a draft consultation is named only to those who may read it.
     The scope is None when the form was not understood.
     """
-    readable = readable_library_service_ids(current_user)
-    library_services = select(LibraryService.id)
-    consultations = select(Consultation).options(joinedload(Consultation.library_service))
-    if readable is not None:
-        library_services = library_services.where(LibraryService.id.in_(readable))
-        consultations = consultations.where(Consultation.library_service_id.in_(readable))
-    service_ids = list(db.session.execute(library_services).scalars())
+    library_services, readable = readable_library_services(current_user)
     form = ExportForm(request.form)
     # The filter comes as hidden fields: its choices are checked, never shown, so ids will do.
-    everyone = [] if len(service_ids) == 1 else [SelectChoice("", "")]
-    form.library_service.choices = [*everyone, *[SelectChoice(i, str(i)) for i in service_ids]]
+    offer_library_services(form.library_service, library_services, named=False)
     form.consultation.choices = [
         SelectChoice("", ""),
-        *[
-            SelectChoice(c.id, str(c.id))
-            for c in db.session.execute(consultations).scalars()
-            if may_read_consultation(current_user, c)
-        ],
+        *[SelectChoice(c.id, str(c.id)) for c in readable_consultations(current_user, readable)],
     ]
     if not form.validate():
         return form, None
-    chosen = form.library_service.data
-    if chosen is None and len(service_ids) == 1:
-        chosen = service_ids[0]
-    ids = frozenset({chosen}) if chosen is not None else readable
+    ids = chosen_library_services(form.library_service.data, library_services, readable)
     return form, Scope(ids, form.consultation.data, form.start.data, form.end.data)
 
 

@@ -5,20 +5,20 @@ from pathlib import Path
 from flask import current_app, make_response, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
-from wtforms import SelectChoice
 
-from app.access import readable_library_service_ids
 from app.audit import record
 from app.codesign.services import today
 from app.evidence import bp
 from app.evidence.coverage import Scope
 from app.evidence.disclosure import current_threshold
+from app.evidence.filters import (
+    chosen_library_services,
+    offer_library_services,
+    readable_library_services,
+)
 from app.evidence.forms import GuideFilterForm
 from app.evidence.guide import Guide, practice_guide
 from app.extensions import db
-from app.i18n import _
-from app.models import LibraryService
 from app.web import render
 
 # The guide's own stylesheet: linked from the page, written into the downloaded file.
@@ -30,23 +30,12 @@ def _filter() -> tuple[GuideFilterForm, Scope | None]:
 
     The scope is None when the filter was not understood.
     """
-    readable = readable_library_service_ids(current_user)
-    statement = select(LibraryService).order_by(LibraryService.name)
-    if readable is not None:
-        statement = statement.where(LibraryService.id.in_(readable))
-    library_services = list(db.session.execute(statement).scalars())
+    library_services, readable = readable_library_services(current_user)
     form = GuideFilterForm(request.args)
-    everyone = [] if len(library_services) == 1 else [SelectChoice("", _("Every library service"))]
-    form.library_service.choices = [
-        *everyone,
-        *[SelectChoice(ls.id, ls.name) for ls in library_services],
-    ]
+    offer_library_services(form.library_service, library_services)
     if not form.validate():
         return form, None
-    chosen = form.library_service.data
-    if chosen is None and len(library_services) == 1:
-        chosen = library_services[0].id
-    ids = frozenset({chosen}) if chosen is not None else readable
+    ids = chosen_library_services(form.library_service.data, library_services, readable)
     return form, Scope(ids, start=form.start.data, end=form.end.data)
 
 

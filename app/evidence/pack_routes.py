@@ -4,11 +4,11 @@ from datetime import date, timedelta
 
 from flask import abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import SelectChoice
 
 from app.access import readable_library_service_ids, require_reader
 from app.evidence import bp
+from app.evidence.filters import readable_library_services
 from app.evidence.forms import PackForm, PublishPackForm
 from app.evidence.packs import (
     PackRequest,
@@ -26,14 +26,9 @@ from app.web import after_post, render, render_listing
 
 
 def _with_choices(form: PackForm) -> PackForm:
-    """The form, offering the library services this person may read."""
-    readable = readable_library_service_ids(current_user)
-    statement = select(LibraryService).order_by(LibraryService.name)
-    if readable is not None:
-        statement = statement.where(LibraryService.id.in_(readable))
-    form.library_service.choices = [
-        SelectChoice(ls.id, ls.name) for ls in db.session.execute(statement).scalars()
-    ]
+    """The form, offering the library services this person may read (one must be chosen)."""
+    library_services, _readable = readable_library_services(current_user)
+    form.library_service.choices = [SelectChoice(ls.id, ls.name) for ls in library_services]
     return form
 
 

@@ -4,23 +4,27 @@ participation report, with its audited unrounded view for a library service's ow
 from flask import abort, current_app, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from app.access import acts_in, may_read_consultation, readable_library_service_ids
+from app.access import acts_in
 from app.audit import record
 from app.evidence import bp, charts, heatmap
 from app.evidence.coverage import Scope, coverage, ideas_behind, services_behind
 from app.evidence.disclosure import current_threshold, figure
 from app.evidence.equality import about_you_totals
+from app.evidence.filters import (
+    chosen_library_services,
+    offer_library_services,
+    readable_consultations,
+    readable_library_services,
+)
 from app.evidence.forms import CoverageFilterForm, UnroundedForm
 from app.evidence.participation import participation
 from app.extensions import db
 from app.i18n import _
 from app.labels import RATING_LABELS
 from app.languages import current_language
-from app.models import Consultation, LibraryService, Role
+from app.models import LibraryService, Role
 from app.pagination import Listing, cursor_from_request
 from app.review.services import find_outcome
 from app.web import after_post, render, render_listing
@@ -31,38 +35,19 @@ def _filter() -> tuple[CoverageFilterForm, Scope | None]:
 
     The scope is None when the filter was not understood.
     """
-    readable = readable_library_service_ids(current_user)
-    library_services = select(LibraryService).order_by(LibraryService.name)
-    consultations = (
-        select(Consultation)
-        .options(joinedload(Consultation.library_service))
-        .order_by(Consultation.created_at.desc(), Consultation.id)
-    )
-    if readable is not None:
-        library_services = library_services.where(LibraryService.id.in_(readable))
-        consultations = consultations.where(Consultation.library_service_id.in_(readable))
-    library_services = list(db.session.execute(library_services).scalars())
+    library_services, readable = readable_library_services(current_user)
     form = CoverageFilterForm(request.args)
-    everyone = [] if len(library_services) == 1 else [SelectChoice("", _("Every library service"))]
-    form.library_service.choices = [
-        *everyone,
-        *[SelectChoice(ls.id, ls.name) for ls in library_services],
-    ]
+    offer_library_services(form.library_service, library_services)
     form.consultation.choices = [
         SelectChoice("", _("Every consultation")),
         *[
             SelectChoice(c.id, f"{c.question} ({c.library_service.name})")
-            for c in db.session.execute(consultations).scalars()
-            # A draft is named only to those who may read it.
-            if may_read_consultation(current_user, c)
+            for c in readable_consultations(current_user, readable)
         ],
     ]
     if not form.validate():
         return form, None
-    chosen = form.library_service.data
-    if chosen is None and len(library_services) == 1:
-        chosen = library_services[0].id
-    ids = frozenset({chosen}) if chosen is not None else readable
+    ids = chosen_library_services(form.library_service.data, library_services, readable)
     return form, Scope(ids, form.consultation.data, form.start.data, form.end.data)
 
 
