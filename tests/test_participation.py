@@ -4,11 +4,13 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.account.services import erase_accounts
 from app.evidence.coverage import Scope
 from app.evidence.participation import participation, year_in_numbers
+from app.evidence.public import NUMBERS_FRESH_FOR
 from app.extensions import db
 from app.models import (
     AuditEntry,
@@ -403,3 +405,24 @@ def test_public_page_shows_controlled_figures_only(client, recent):
     assert "fewer than 5" in html and ">5<" in html and ">6<" not in html
     assert "/you-said-we-did" in html or "you-said" in html
     assert client.get("/numbers/999999").status_code == 404
+
+
+def test_the_public_page_counts_a_year_at_most_every_few_minutes(
+    client, make, recent, count_queries
+):
+    """Anyone may load it, so a second visit soon after reads no votes; a stale count is
+    counted again."""
+    client.get(f"/numbers/{recent.id}")
+    with count_queries() as soon:
+        client.get(f"/numbers/{recent.id}")
+    assert not [statement for statement in soon.statements if "votes" in statement.lower()]
+    idea = make.idea(make.consultation(library_service=recent))
+    for _voter in range(4):
+        vote(make.user(), idea, datetime.now(UTC) - timedelta(days=1))
+    db.session.commit()
+    assert ">5<" in client.get(f"/numbers/{recent.id}").get_data(as_text=True)  # still 6
+    counted = current_app.extensions["year_in_numbers"]
+    expires, kept = counted[recent.id]
+    counted[recent.id] = (expires - NUMBERS_FRESH_FOR, kept)
+    html = client.get(f"/numbers/{recent.id}").get_data(as_text=True)
+    assert ">10<" in html  # 6 + 4 votes, counted afresh
