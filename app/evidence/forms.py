@@ -31,22 +31,12 @@ class CoverageFilterForm(Form):
             raise ValidationError(_l("The last day must be on or after the first day."))
 
 
-class GuideFilterForm(Form):
+class GuideFilterForm(CoverageFilterForm):
     """Narrow the practice guide to a library service and to services delivered in a period."""
 
-    class Meta:
-        csrf = False
-
-    library_service = SelectField(
-        _l("Library service"),
-        coerce=id_or_none,
-        validators=[Optional()],
-        id="filter-library-service",
-    )
+    consultation = None
     start = DateField(_l("Delivered from"), validators=[Optional()], id="filter-from")
     end = DateField(_l("Delivered to"), validators=[Optional()], id="filter-to")
-
-    validate_end = CoverageFilterForm.validate_end
 
 
 class PackForm(Form):

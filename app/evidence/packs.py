@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import format_date
 from sqlalchemy import func, select
@@ -40,7 +40,6 @@ from app.models import (
     Outcome,
     Partner,
     QlpRating,
-    QlpReview,
     Role,
     StaffSkill,
     User,
@@ -48,6 +47,7 @@ from app.models import (
 from app.models.codesign import codesign_service_partners, codesign_session_partners
 from app.outcome_plain_words import plain_words
 from app.pagination import Cursor, Page, paginate
+from app.review.services import newest_signed_reviews
 from app.rules import RuleError
 
 # The longest list a section holds; a pack says how many more there were.
@@ -124,7 +124,11 @@ def _services(request: PackRequest) -> dict:
             .limit(SECTION_LIMIT + 1)
         ).scalars()
     )
-    reviews = _newest_signed_reviews([s.id for s in services], request.end)
+    # Signed by the end of the period's last day.
+    reviews = newest_signed_reviews(
+        [s.id for s in services],
+        datetime.combine(request.end + timedelta(days=1), time.min, tzinfo=UTC),
+    )
     ratings: dict[int, list[dict]] = {}
     if reviews:
         for rating, outcome in db.session.execute(
@@ -167,36 +171,6 @@ def _services(request: PackRequest) -> dict:
             }
         )
     return _limited(rows, "services")
-
-
-def _newest_signed_reviews(service_ids: list[int], end: date) -> dict[int, QlpReview]:
-    """Each service's newest review signed by the end of the period."""
-    if not service_ids:
-        return {}
-    ranked = (
-        select(
-            QlpReview.id,
-            func.row_number()
-            .over(
-                partition_by=QlpReview.service_id,
-                order_by=(QlpReview.signed_at.desc(), QlpReview.id.desc()),
-            )
-            .label("newest"),
-        )
-        .where(
-            QlpReview.service_id.in_(service_ids),
-            QlpReview.signed_at.is_not(None),
-            *in_period(QlpReview.signed_at, Scope(end=end)),
-        )
-        .subquery()
-    )
-    newest = select(ranked.c.id).where(ranked.c.newest == 1)
-    return {
-        review.service_id: review
-        for review in db.session.execute(
-            select(QlpReview).where(QlpReview.id.in_(newest))
-        ).scalars()
-    }
 
 
 def _skills(request: PackRequest) -> dict:

@@ -852,6 +852,38 @@ def participating_library_services(actor: User) -> list[LibraryService]:
     )
 
 
+def newest_signed_reviews(
+    service_ids: list[int], signed_before: datetime | None = None
+) -> dict[int, QlpReview]:
+    """Each of these services' newest signed review (signed before a moment, when one is
+    given), by service id, in one query."""
+    if not service_ids:
+        return {}
+    signed = [QlpReview.service_id.in_(service_ids), QlpReview.signed_at.is_not(None)]
+    if signed_before is not None:
+        signed.append(QlpReview.signed_at < signed_before)
+    newest = (
+        select(
+            QlpReview.id,
+            func.row_number()
+            .over(
+                partition_by=QlpReview.service_id,
+                order_by=(QlpReview.signed_at.desc(), QlpReview.id.desc()),
+            )
+            .label("newness"),
+        )
+        .where(*signed)
+        .subquery()
+    )
+    last = aliased(QlpReview)
+    return {
+        review.service_id: review
+        for review in db.session.execute(
+            select(last).join(newest, newest.c.id == last.id).where(newest.c.newness == 1)
+        ).scalars()
+    }
+
+
 def dashboard(
     actor: User, narrowed: DashboardFilter, cursor: Cursor | None = None
 ) -> Page[DashboardRow]:
@@ -880,26 +912,7 @@ def dashboard(
     ids = [service.id for service in page.items]
     if not ids:
         return page.map(lambda service: DashboardRow(service, None, []))
-    newest = (
-        select(
-            QlpReview.id,
-            func.row_number()
-            .over(
-                partition_by=QlpReview.service_id,
-                order_by=(QlpReview.signed_at.desc(), QlpReview.id.desc()),
-            )
-            .label("newness"),
-        )
-        .where(QlpReview.service_id.in_(ids), QlpReview.signed_at.is_not(None))
-        .subquery()
-    )
-    last = aliased(QlpReview)
-    reviews = {
-        review.service_id: review
-        for review in db.session.execute(
-            select(last).join(newest, newest.c.id == last.id).where(newest.c.newness == 1)
-        ).scalars()
-    }
+    reviews = newest_signed_reviews(ids)
     outcomes = {outcome.id: outcome for outcome in qlp_outcomes()}
     order = {outcome_id: i for i, outcome_id in enumerate(outcomes)}
     ratings: dict[int, list[QlpRating]] = {}
