@@ -45,6 +45,7 @@ from app.models import (
 )
 from app.moderation.services import link_outcome
 from app.review.services import start_review
+from app.spreadsheets import spreadsheet_safe
 from tests.conftest import csrf_token
 
 
@@ -249,9 +250,9 @@ def test_export_reads_the_log_in_batches_and_misses_none(client, admin, monkeypa
 def test_export_cells_cannot_become_spreadsheet_formulas(client, admin, make):
     """A name or detail starting =, +, -, @, tab or CR gets an apostrophe first."""
     for start in ["=", "+", "-", "@", "\t", "\r"]:
-        assert audit_log.spreadsheet_safe(f"{start}HYPERLINK(1)") == f"'{start}HYPERLINK(1)"
-    assert audit_log.spreadsheet_safe("Central library") == "Central library"
-    assert audit_log.spreadsheet_safe(None) == ""
+        assert spreadsheet_safe(f"{start}HYPERLINK(1)") == f"'{start}HYPERLINK(1)"
+    assert spreadsheet_safe("Central library") == "Central library"
+    assert spreadsheet_safe(None) == ""
     db.session.add(
         AuditEntry(actor_id=admin.id, action="=cmd|' /C calc'!A0", subject_type="@SUM(1)")
     )

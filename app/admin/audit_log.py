@@ -1,7 +1,5 @@
 """Reading the audit log: the admins' filters, a page of entries, and the rows of its CSV export."""
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,12 +13,11 @@ from app.extensions import db
 from app.i18n import _
 from app.models import AuditEntry, User
 from app.pagination import Cursor, Page, paginate
+from app.spreadsheets import csv_lines
 
 # Entries read from the database at once while exporting: the export streams, so a log of
 # millions of entries never sits in memory.
 EXPORT_BATCH = 1000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -96,12 +93,6 @@ def readable_detail(detail: dict) -> list[tuple[str, str]]:
     ]
 
 
-def spreadsheet_safe(value) -> str:
-    """A cell's text, with an apostrophe before anything a spreadsheet would run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _export_rows(narrowed: AuditFilter) -> Iterator[list]:
     """The entries the filter asks for, newest first, read a batch at a time by keyset."""
     actor = aliased(User)
@@ -138,14 +129,5 @@ def _export_rows(narrowed: AuditFilter) -> Iterator[list]:
 
 def export_csv(narrowed: AuditFilter) -> Iterator[str]:
     """The CSV export, a header line and then a chunk of text per batch of entries."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     header = [_("Entry"), _("Time"), _("Person"), _("Action"), _("Subject"), _("Subject id")]
-    writer.writerow([*header, _("Detail")])
-    for count, row in enumerate(_export_rows(narrowed), start=1):
-        writer.writerow([spreadsheet_safe(value) for value in row])
-        if count % EXPORT_BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    yield from csv_lines([*header, _("Detail")], _export_rows(narrowed), EXPORT_BATCH)

@@ -16,13 +16,11 @@ Every export has a data dictionary: one line per column saying what it holds, an
 figures are shown; a licence for open data). The CSV's dictionary is a file of its own (the
 format "dictionary"), so the data stays one table to pivot; the XLSX has it as a sheet, the
 JSON inline. Text that a spreadsheet would run as a formula is defused in the CSV
-(`spreadsheet_safe`); the XLSX writes every text as a string, which is never run.
+(`app/spreadsheets.py`); the XLSX writes every text as a string, which is never run.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import tempfile
@@ -34,7 +32,6 @@ import xlsxwriter
 from sqlalchemy import Select, func, or_, select
 
 from app.access import public_ideas, readable_library_service_ids
-from app.admin.audit_log import spreadsheet_safe
 from app.evidence.coverage import Scope, coverage, in_period
 from app.evidence.disclosure import Figure, Shown, current_threshold, figure
 from app.evidence.equality import about_you_totals
@@ -54,6 +51,7 @@ from app.models import (
     Vote,
 )
 from app.outcomes import all_frameworks
+from app.spreadsheets import csv_lines
 
 # Ideas read from the database at once: the exports stream, so thousands never sit in memory.
 BATCH = 1000
@@ -115,8 +113,8 @@ class Export:
     def csv(self) -> Iterator[str]:
         """The data as CSV: a tidy line per figure for tables, a line per row for lists."""
         if self.rows is None:
-            return csv_lines([e.name for e in tidy_entries()], _tidy(self.tables))
-        return csv_lines([e.name for e in self.dictionary], self.rows())
+            return csv_lines([e.name for e in tidy_entries()], _tidy(self.tables), BATCH)
+        return csv_lines([e.name for e in self.dictionary], self.rows(), BATCH)
 
     def dictionary_csv(self) -> Iterator[str]:
         """The data dictionary as CSV: a line per column, then the notes."""
@@ -187,20 +185,6 @@ class Export:
                 yield "".join(buffer)
                 buffer.clear()
         yield "".join(buffer) + "]}\n"
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    """CSV text, a chunk per batch of rows, with formulas defused."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([spreadsheet_safe(name) for name in header])
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-        if count % BATCH == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

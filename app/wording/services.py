@@ -1,16 +1,14 @@
 """Readers' wording suggestions: taking one in, the admins' queue, deciding, and the export."""
 
-import csv
-import io
 from collections.abc import Iterator
 
 from sqlalchemy import select
 
-from app.admin.audit_log import spreadsheet_safe
 from app.audit import record
 from app.extensions import db
 from app.models import SuggestionStatus, User, WordingSuggestion, utcnow
 from app.pagination import Cursor, Page, paginate
+from app.spreadsheets import csv_lines
 from app.web import local_path
 
 PAGE_MAX = 300
@@ -60,31 +58,23 @@ def export_accepted(admin: User) -> Iterator[str]:
     """The accepted suggestions as CSV lines, oldest first, read a batch at a time; audited."""
     record(admin, "wording_exported", admin)
     db.session.commit()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def line(row: list) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([spreadsheet_safe(cell) for cell in row])
-        return buffer.getvalue()
-
-    yield line(["language", "page", "words", "better", "sent", "accepted"])
     statement = (
         select(WordingSuggestion)
         .where(WordingSuggestion.status == SuggestionStatus.ACCEPTED)
         .order_by(WordingSuggestion.id)
     )
-    last_id = 0
-    while True:
-        rows = db.session.scalars(
-            statement.where(WordingSuggestion.id > last_id).limit(EXPORT_BATCH)
-        ).all()
-        if not rows:
-            return
-        for row in rows:
-            yield line(
-                [
+
+    def rows() -> Iterator[list]:
+        """Each accepted suggestion's cells, read a batch at a time."""
+        last_id = 0
+        while True:
+            batch = db.session.scalars(
+                statement.where(WordingSuggestion.id > last_id).limit(EXPORT_BATCH)
+            ).all()
+            if not batch:
+                return
+            for row in batch:
+                yield [
                     row.language,
                     row.page,
                     row.words,
@@ -92,5 +82,8 @@ def export_accepted(admin: User) -> Iterator[str]:
                     row.created_at.date().isoformat(),
                     row.decided_at.date().isoformat() if row.decided_at else "",
                 ]
-            )
-        last_id = rows[-1].id
+            last_id = batch[-1].id
+
+    yield from csv_lines(
+        ["language", "page", "words", "better", "sent", "accepted"], rows(), EXPORT_BATCH
+    )
