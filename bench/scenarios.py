@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import psycopg
 from flask import Flask
 
-from bench import BENCH_PASSWORD, cpu, load, servers, sessions
+from bench import BENCH_PASSWORD, cpu, load, servers, sessions, spy
 from bench.data import AUTHOR_ID, VIEWER_ID, BenchData, plain_url
 from bench.load import Request, WrkResult
 from bench.servers import Server
@@ -444,6 +444,13 @@ def votes(bench: Bench, prepared: dict, connections: int) -> dict:
     """Votes through the real route for a fixed time, then the answers still in flight."""
     bench.settle("before votes")
     before = bench.sql("SELECT count(*) FROM votes")
+    samples = spy.profile_dir()
+    spying = None
+    if samples is not None and connections == 50:
+        samples.mkdir(parents=True, exist_ok=True)
+        spying = spy.record(
+            bench.app_server.process.pid, bench.timings.votes_s, samples / "votes-50.txt"
+        )
     result: WrkResult = bench.wrk(
         bench.app_server,
         prepared["dir"],
@@ -453,8 +460,13 @@ def votes(bench: Bench, prepared: dict, connections: int) -> dict:
         limit_s=bench.timings.votes_s + 60,
     )
     successes = result.count(200)
+    profile = {}
+    if spying is not None:
+        spying.wait(timeout=60)
+        profile = {"profile": spy.summary(samples / "votes-50.txt", successes)}
     return {
         **result.summary(),
+        **profile,
         "votes_per_s": round(result.rate(successes), 1),
         "prepared": prepared["requests"],
         "pupils": len(prepared["users"]),
