@@ -5,6 +5,13 @@ routes included, without any decorator: a rule names endpoints only to narrow it
 (GET) and static files are never limited, so pages and live streams always load. The figures
 are settings (app/config.py), chosen so that a class of 30 behind one school address can do
 everything a lesson asks of them.
+
+Each limit is a moving window: no more than its figure in any stretch of its length, where
+fixed windows would let twice the figure through around the turn of a window. The `limits`
+library parses the figures and keeps the windows in memory; in Redis, one script checks
+every window a request falls under and counts it in all of them, in one round trip, and only
+when none is full (a refused write counts nowhere). A vote, the one write a whole class sends
+at once, falls under three limits and so costs one round trip, not three.
 """
 
 import math
@@ -12,9 +19,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
-from flask_limiter import ApplicationLimit, Limiter
+import redis
+from flask import Flask, Response, abort, g, request
 from flask_login import current_user
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -24,6 +34,10 @@ NEVER_LIMITED = frozenset({"auth.sign_out"})
 ACCOUNT_KEY_LENGTH = 30
 # What to tell a client when the breached limit cannot be read back (its storage failed).
 DEFAULT_RETRY_AFTER = 60
+# How long each process counts alone after Redis failed to answer, before asking it again.
+REDIS_RETRY_SECONDS = 30
+# How long to wait for Redis before counting in memory instead.
+REDIS_TIMEOUT_SECONDS = 0.5
 
 
 def by_address() -> str:
@@ -88,30 +102,147 @@ RULES = (
     Rule("RATELIMIT_WRITES_PER_ADDRESS", by_address),
 )
 
+# KEYS: one list per window, newest entry first. ARGV: for each key its figure, its length in
+# seconds and whether to count this request in it now (1) or only check it (0). Every window
+# is checked before any is counted in. Returns 0 when the request may go on, else the number
+# of the first full window (from 1) and how many seconds until it has room again. The time is
+# Redis's own, so that workers on hosts whose clocks differ agree.
+WINDOWS_SCRIPT = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+for i, key in ipairs(KEYS) do
+  local figure = tonumber(ARGV[3 * i - 2])
+  local seconds = tonumber(ARGV[3 * i - 1])
+  local oldest = redis.call('LINDEX', key, figure - 1)
+  if oldest and tonumber(oldest) > now - seconds then
+    return {i, tostring(tonumber(oldest) + seconds - now)}
+  end
+end
+for i, key in ipairs(KEYS) do
+  if ARGV[3 * i] == '1' then
+    local figure = tonumber(ARGV[3 * i - 2])
+    redis.call('LPUSH', key, tostring(now))
+    redis.call('LTRIM', key, 0, figure - 1)
+    redis.call('EXPIRE', key, tonumber(ARGV[3 * i - 1]))
+  end
+end
+return {0, '0'}
+"""
 
-def _exempt(rule: Rule) -> Callable[[], bool]:
-    """When `rule` does not apply to the request at hand."""
 
-    def exempt() -> bool:
-        """Reads, routes outside the rule, and anonymous requests for a rule about people."""
+@dataclass(frozen=True)
+class Window:
+    """One limit as it applies to this request: its figure and the key it counts under."""
+
+    rule: Rule
+    item: RateLimitItem
+    key: str
+
+
+class WriteLimits:
+    """The app's limits: which apply to each route, and where they are counted.
+
+    Counts live in Redis when a Redis address is set, so every worker and host shares them.
+    If Redis does not answer, this process counts in its own memory (every figure is then
+    multiplied by the number of processes, README "Rate limits"), and asks Redis again after
+    REDIS_RETRY_SECONDS.
+    """
+
+    def __init__(self, app: Flask):
+        self.enabled = bool(app.config["RATELIMIT_ENABLED"])
+        self.prefix = app.config["RATELIMIT_KEY_PREFIX"]
+        self.items = {rule: parse(app.config[rule.setting]) for rule in RULES}
+        self.storage = MemoryStorage()
+        self.memory = MovingWindowRateLimiter(self.storage)
+        uri = app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
+        self.redis = None
+        if not uri.startswith("memory://"):
+            client = redis.Redis.from_url(
+                uri,
+                socket_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            )
+            self.redis = client.register_script(WINDOWS_SCRIPT)
+        self.redis_failed_at: float | None = None
+        self._rules: dict[str | None, tuple[Rule, ...]] = {}
+
+    def rules_for(self, endpoint: str | None) -> tuple[Rule, ...]:
+        """The rules a write to this route falls under, worked out once per route."""
+        if endpoint not in self._rules:
+            self._rules[endpoint] = tuple(
+                rule for rule in RULES if not rule.endpoints or endpoint in rule.endpoints
+            )
+        return self._rules[endpoint]
+
+    def windows(self) -> list[Window]:
+        """The limits this request falls under, with its key in each."""
         if request.method not in WRITE_METHODS or request.endpoint in NEVER_LIMITED:
-            return True
-        if rule.endpoints and request.endpoint not in rule.endpoints:
-            return True
-        return rule.signed_in_only and not current_user.is_authenticated
+            return []
+        rules = self.rules_for(request.endpoint)
+        if not rules:
+            return []
+        signed_in = current_user.is_authenticated
+        return [
+            Window(rule, self.items[rule], f"{self.prefix}:{rule.setting.lower()}:{rule.key()}")
+            for rule in rules
+            if signed_in or not rule.signed_in_only
+        ]
 
-    return exempt
+    def _redis_usable(self) -> bool:
+        """Redis is set, and has not failed within the last REDIS_RETRY_SECONDS."""
+        if self.redis is None:
+            return False
+        failed = self.redis_failed_at
+        return failed is None or time.monotonic() - failed >= REDIS_RETRY_SECONDS
 
+    def check(self, windows: list[Window], count: list[bool]) -> float | None:
+        """Check every window, and count this request in those marked in `count` if none is
+        full; returns None when it may go on, else the seconds until the first full one has
+        room."""
+        if self._redis_usable():
+            arguments: list = []
+            for window, counted in zip(windows, count, strict=True):
+                arguments += [window.item.amount, window.item.get_expiry(), int(counted)]
+            try:
+                full, wait = self.redis(keys=[w.key for w in windows], args=arguments)
+            except redis.RedisError:
+                self.redis_failed_at = time.monotonic()
+            else:
+                self.redis_failed_at = None
+                return float(wait) if full else None
+        return self._check_in_memory(windows, count)
 
-def _limit(app: Flask, rule: Rule) -> ApplicationLimit:
-    """The rule as a limit shared by all the routes it covers, under a bucket of its own."""
-    return ApplicationLimit(
-        limit_provider=app.config[rule.setting],
-        key_function=rule.key,
-        scope=rule.setting.lower(),
-        exempt_when=_exempt(rule),
-        deduct_when=rule.counts,
-    )
+    def _check_in_memory(self, windows: list[Window], count: list[bool]) -> float | None:
+        """`check`, counted in this process alone."""
+        for window in windows:
+            if not self.memory.test(window.item, window.key):
+                reset_at, _ = self.memory.get_window_stats(window.item, window.key)
+                return max(reset_at - time.time(), 0.0)
+        for window, counted in zip(windows, count, strict=True):
+            if counted:
+                self.memory.hit(window.item, window.key)
+        return None
+
+    def before(self) -> None:
+        """Refuse the write with a 429 if any of its limits is full; else count it in them
+        (those that count only some answers are counted after the answer)."""
+        windows = self.windows()
+        if not windows:
+            return
+        wait = self.check(windows, [window.rule.counts is None for window in windows])
+        if wait is not None:
+            g.retry_after = max(1, math.ceil(wait))
+            abort(429)
+        later = [window for window in windows if window.rule.counts is not None]
+        if later:
+            g.count_after = later
+
+    def after(self, response: Response) -> Response:
+        """Count the write in the limits that count only some answers, if this one does."""
+        later = [w for w in g.pop("count_after", ()) if w.rule.counts(response)]
+        if later:
+            self.check(later, [True] * len(later))
+        return response
 
 
 def init_limits(app: Flask) -> None:
@@ -127,28 +258,15 @@ def init_limits(app: Flask) -> None:
     unknown = named - set(app.view_functions)
     if unknown:
         raise RuntimeError(f"rate limits name routes that do not exist: {sorted(unknown)}")
-    # One limiter per app, so that apps built side by side (tests) never share counts
-    # unless they share a storage.
-    limiter = Limiter(
-        key_func=by_address,
-        application_limits=[_limit(app, rule) for rule in RULES],
-        storage_uri=app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://",
-        # Exact: a limit of 10 per 15 minutes never lets an 11th through in any 15 minutes,
-        # where fixed windows would let 20 through around the turn of a window.
-        strategy="moving-window",
-        # If Redis goes away, each process goes on counting by itself rather than failing writes,
-        # so each figure is multiplied by the number of processes until Redis is back (README,
-        # "Rate limits", says why that is the choice).
-        in_memory_fallback_enabled=True,
-    )
-    limiter.init_app(app)
-    app.extensions["rate_limits"] = limiter
+    # One set of limits per app, so that apps built side by side (tests) never share counts
+    # unless they share a Redis.
+    limits = WriteLimits(app)
+    app.extensions["rate_limits"] = limits
+    if limits.enabled:
+        app.before_request(limits.before)
+        app.after_request(limits.after)
 
 
 def retry_after() -> int:
     """Whole seconds until the limit this request broke lets it through again."""
-    limiter = current_app.extensions.get("rate_limits")
-    breached = limiter.current_limit if limiter and limiter.enabled else None
-    if breached is None:
-        return DEFAULT_RETRY_AFTER
-    return max(1, math.ceil(breached.window.reset_time - time.time()))
+    return g.get("retry_after", DEFAULT_RETRY_AFTER)

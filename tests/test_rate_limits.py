@@ -251,6 +251,85 @@ def test_with_redis_the_counts_are_shared_by_every_worker(app, client, second_wo
             store.delete(key)
 
 
+def redis_settings(**figures) -> dict:
+    """Limits on, counted in the test Redis under keys of this test's own."""
+    return {
+        "RATELIMIT_ENABLED": True,
+        "REDIS_URL": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        "LIVE_REDIS_PREFIX": f"test-{uuid.uuid4().hex}:",
+        **figures,
+    }
+
+
+@pytest.fixture
+def redis_calls(app):
+    """How many times this app has asked Redis about its limits; its keys go afterwards."""
+    limits = app.extensions["rate_limits"]
+    script, calls = limits.redis, []
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs["keys"])
+        return script(*args, **kwargs)
+
+    limits.redis = counted
+    yield calls
+    limits.redis = script
+    store = redis.Redis.from_url(REDIS_URL)
+    for key in store.scan_iter(f"*{app.config['RATELIMIT_KEY_PREFIX']}*"):
+        store.delete(key)
+
+
+@pytest.mark.committing
+@needs_redis
+@pytest.mark.parametrize(
+    "app_settings", [redis_settings(RATELIMIT_VOTES_PER_PERSON="2 per minute")]
+)
+def test_a_vote_asks_redis_once_for_all_its_limits_and_a_refusal_counts_in_none(
+    app, client, make, login, redis_calls
+):
+    """A vote falls under three limits (votes and writes per person, writes per address):
+    one round trip checks and counts all three. A refused vote is counted in none of them,
+    and Retry-After is Redis's own wait for the full one."""
+    idea = make.idea()
+    login(make.user())
+    redis_calls.clear()
+    htmx = {"HX-Request": "true", "X-CSRFToken": csrf_token(client)}
+    assert client.post(f"/ideas/{idea.id}/vote", headers=htmx).status_code == 200
+    assert len(redis_calls) == 1 and len(redis_calls[0]) == 3
+    assert client.post(f"/ideas/{idea.id}/unvote", headers=htmx).status_code == 200
+    refused = client.post(f"/ideas/{idea.id}/vote", headers=htmx)
+    assert refused.status_code == 429
+    assert 55 <= int(refused.headers["Retry-After"]) <= 60
+    assert len(redis_calls) == 3
+    store = redis.Redis.from_url(REDIS_URL)
+    counted = {key.split(":")[1]: store.llen(key) for key in redis_calls[0]}
+    assert counted == {
+        "ratelimit_votes_per_person": 2,
+        "ratelimit_writes_per_person": 2,
+        "ratelimit_writes_per_address": 2 + 1,  # and signing in, before there was a person
+    }
+
+
+@pytest.mark.committing
+@needs_redis
+@pytest.mark.parametrize(
+    "app_settings", [redis_settings(RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT="2 per hour")]
+)
+def test_limits_that_count_only_some_answers_count_them_after_the_answer(
+    app, client, make, redis_calls
+):
+    """A right password checks the limit on failures but is not counted in it; a wrong one
+    is, after its answer, in a second round trip."""
+    make.user(username="river")
+    token = csrf_token(client)
+    redis_calls.clear()
+    assert sign_in(client, token, "river", WRONG).status_code == 400
+    assert len(redis_calls) == 2
+    assert sign_in(client, token, "river", WRONG).status_code == 400
+    assert sign_in(client, token, "river", PASSWORD).status_code == 429
+
+
 @pytest.mark.committing
 def test_without_redis_each_worker_counts_alone(app, client, second_worker):
     """In memory, each process keeps its own counts (why production sets REDIS_URL)."""
