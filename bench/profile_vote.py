@@ -87,6 +87,8 @@ def main() -> None:
         }
         requests.append((session, f"/ideas/{ideas[n % len(ideas)]}/vote", headers))
     client = app.test_client()
+    # As wrk, and as the sessions were minted: no User-Agent (Flask-Login binds a session to it).
+    client.environ_base.pop("HTTP_USER_AGENT", None)
 
     def cast(session, path, headers):
         client.set_cookie(*session.cookie.split("=", 1))

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, g, request, session
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from app.extensions import db
 from app.i18n import _l
@@ -103,6 +103,19 @@ def start_sign_in(user: User) -> SignIn:
     return sign_in
 
 
+# Every signed-in request asks this, so the statement is built once.
+_SIGNED_IN = (
+    select(User, SignIn)
+    .join(SignIn, SignIn.user_id == User.id)
+    .where(
+        SignIn.token_hash == bindparam("token_hash"),
+        User.id == bindparam("user_id"),
+        User.active.is_(True),
+        SignIn.last_seen_at > bindparam("idle"),
+    )
+)
+
+
 def load_signed_in_user(user_id: str) -> User | None:
     """The person this session's cookie signs in, if its sign-in still stands (one query).
 
@@ -114,14 +127,8 @@ def load_signed_in_user(user_id: str) -> User | None:
         return None
     now = utcnow()
     row = db.session.execute(
-        select(User, SignIn)
-        .join(SignIn, SignIn.user_id == User.id)
-        .where(
-            SignIn.token_hash == hash_token(token),
-            User.id == int(user_id),
-            User.active.is_(True),
-            SignIn.last_seen_at > _idle_limit(now),
-        )
+        _SIGNED_IN,
+        {"token_hash": hash_token(token), "user_id": int(user_id), "idle": _idle_limit(now)},
     ).first()
     if row is None:
         return None

@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.access import YOUNG_PERSON_ROLES, may_read_consultation, may_read_idea, roles_required
@@ -77,11 +77,14 @@ def _get_idea(
     return idea
 
 
+# Built once: votes and most idea routes start with it.
+_IDEA = select(Idea).where(Idea.id == bindparam("idea_id")).options(joinedload(Idea.consultation))
+
+
 def _load_idea(idea_id: int, *options) -> Idea | None:
     """The idea with its consultation, and whatever `options` load with it in the same go."""
-    return db.session.execute(
-        select(Idea).where(Idea.id == idea_id).options(joinedload(Idea.consultation), *options)
-    ).scalar_one_or_none()
+    statement = _IDEA.options(*options) if options else _IDEA
+    return db.session.execute(statement, {"idea_id": idea_id}).scalar_one_or_none()
 
 
 @bp.route("/")
