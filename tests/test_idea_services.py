@@ -4,6 +4,7 @@ import pytest
 
 from app.extensions import db
 from app.ideas import services
+from app.ideas.own_votes import OwnVotes, own_votes
 from app.ideas.services import (
     AUTHOR_TRANSITIONS,
     STAFF_TRANSITIONS,
@@ -275,11 +276,11 @@ def test_a_vote_for_a_hidden_idea_can_be_taken_back_and_used_elsewhere(make):
     voter = make.user()
     cast_vote(voter, first)
     change_status(first, make.staff(consultation.library_service), S.HIDDEN, "It named a teacher.")
-    assert [idea.id for idea in services.hidden_votes(voter, consultation)] == [first.id]
+    assert [idea.id for idea in own_votes(voter, consultation, []).hidden] == [first.id]
     withdraw_vote(voter, first)
     assert first.vote_count == 0
     cast_vote(voter, second)
-    assert services.hidden_votes(voter, consultation) == []
+    assert own_votes(voter, consultation, []).hidden == []
 
 
 def test_votes_for_ideas_that_leave_voting_for_good_return_to_the_budget(make):
@@ -295,3 +296,34 @@ def test_votes_for_ideas_that_leave_voting_for_good_return_to_the_budget(make):
     change_status(first, staff, S.ACCEPTED)
     assert services.votes_left(voter, consultation) == 1
     cast_vote(voter, second)
+
+
+def test_own_votes_read_together_agree_with_each_lookup_even_over_a_lowered_budget(make):
+    """The consultation page's one read of a person's votes says what the separate lookups
+    say: the shown ideas voted for, votes left, "Your votes" oldest first and the hidden ones;
+    holding more votes than a budget staff lowered, none is left and each list stays within it."""
+    consultation = make.consultation(vote_budget=5)
+    ideas = [make.idea(consultation) for _ in range(7)]
+    consultation.phase = Phase.VOTING_OPEN
+    db.session.commit()
+    voter, staff = make.user(), make.staff(consultation.library_service)
+    for idea in [ideas[4], ideas[0], ideas[2], ideas[3], ideas[1]]:
+        cast_vote(voter, idea)
+    change_status(ideas[3], staff, S.HIDDEN, "It named a teacher.")
+    change_status(ideas[1], staff, S.HIDDEN, "It named a teacher.")
+    change_status(ideas[2], staff, S.UNDER_CONSIDERATION)
+    change_status(ideas[2], staff, S.ACCEPTED)
+    shown = [ideas[2], ideas[5], ideas[4]]
+    mine = own_votes(voter, consultation, shown)
+    assert mine.voted == services.voted_idea_ids(voter, shown) == {ideas[2].id, ideas[4].id}
+    assert mine.votes_left == services.votes_left(voter, consultation) == 1
+    assert mine.voted_for == services.ideas_voted_for(voter, consultation) == [ideas[4], ideas[0]]
+    assert mine.hidden == [ideas[1], ideas[3]]
+    consultation.vote_budget = 1
+    db.session.commit()
+    mine = own_votes(voter, consultation, shown)
+    assert mine.votes_left == services.votes_left(voter, consultation) == 0
+    assert mine.voted_for == services.ideas_voted_for(voter, consultation) == [ideas[4]]
+    assert mine.hidden == [ideas[1]]
+    assert mine.voted == {ideas[2].id, ideas[4].id}
+    assert own_votes(make.user(), consultation, shown) == OwnVotes(votes_left=1)

@@ -1,8 +1,11 @@
 """Voting through HTTP: the plain form, the htmx partial, and CSRF."""
 
 from app.extensions import db
-from app.models import Vote
+from app.ideas.services import cast_vote, change_status
+from app.models import IdeaStatus, Phase, Vote
 from tests.conftest import csrf_token
+from tests.test_finding_ideas import add_idea
+from tests.test_lists import signed_in
 
 
 def vote(client, idea, htmx=False, token=True, action="vote"):
@@ -206,3 +209,50 @@ def test_only_its_voters_reach_a_hidden_idea_to_take_a_vote_back(client, make, l
     change_status(idea, make.staff(idea.consultation.library_service), IdeaStatus.HIDDEN, "Hidden.")
     login(make.user())
     assert vote(client, idea, action="unvote").status_code == 404
+
+
+# What a signed-in young person's consultation page reads beyond a visitor's: who they are,
+# their votes (on the ideas shown, left, "Your votes" and those on hidden ideas, together) and
+# their unread notices.
+PERSONAL_STATEMENTS = 3
+
+
+def test_a_young_persons_consultation_page_costs_the_same_statements_at_10_and_65_ideas(
+    app, make, count_queries
+):
+    """One page of ideas or several, votes left, all used ("Your votes") or one on a hidden
+    idea: the same statements, the visitor's and three personal ones."""
+    library_service = make.library_service()
+    staff = make.staff(library_service)
+    people = {"one vote": make.user(), "all used": make.user(), "one hidden": make.user()}
+    counts, pages = {}, {}
+    for size in (10, 65):
+        consultation = make.consultation(
+            Phase.VOTING_OPEN, vote_budget=3, library_service=library_service
+        )
+        ideas = [add_idea(consultation, f"Idea {n} of {size}") for n in range(size)]
+        cast_vote(people["one vote"], ideas[0])
+        for idea in ideas[:3]:
+            cast_vote(people["all used"], idea)
+        for idea in ideas[3:5]:
+            cast_vote(people["one hidden"], idea)
+        change_status(ideas[3], staff, IdeaStatus.HIDDEN, "It named a teacher.")
+        for who, person in {"visitor": None, **people}.items():
+            client = signed_in(app, person)
+            with count_queries() as counted:
+                response = client.get(f"/consultations/{consultation.id}")
+            assert response.status_code == 200
+            counts[size, who] = len(counted), counted.statements
+            pages[size, who] = response.get_data(as_text=True)
+    personal = {key: count for key, (count, _statements) in counts.items() if key[1] != "visitor"}
+    assert len(set(personal.values())) == 1, counts
+    assert max(personal.values()) <= counts[65, "visitor"][0] + PERSONAL_STATEMENTS, counts
+    assert counts[10, "visitor"][0] == counts[65, "visitor"][0]
+    for size in (10, 65):
+        assert "You have 2 votes left in this consultation." in pages[size, "one vote"]
+        used = pages[size, "all used"]
+        assert "You have 0 votes left in this consultation." in used
+        assert all(f">Idea {n} of {size}</a></li>" in used for n in range(3))
+        hidden = pages[size, "one hidden"]
+        assert "You have 1 vote left in this consultation." in hidden
+        assert "Take back my vote for hidden idea 1" in hidden

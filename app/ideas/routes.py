@@ -25,6 +25,7 @@ from app.ideas.forms import (
     IdeaForm,
 )
 from app.ideas.languages import confirmed_language, detect, page_language
+from app.ideas.own_votes import own_votes
 from app.live import events as live
 from app.live import streams
 from app.models import (
@@ -139,6 +140,7 @@ def consultation(consultation_id: int):
         else _("No ideas have been published yet."),
     )
     closed = consultation.phase == Phase.CLOSED
+    mine = own_votes(current_user, consultation, ideas.items)
     return render(
         "ideas/consultation.html",
         "_more.html" if ideas.continues else "ideas/_found.html",
@@ -154,9 +156,10 @@ def consultation(consultation_id: int):
         ),
         found=finding.count_found(consultation, filters),
         summary=finding.closed_summary(consultation) if closed else None,
-        voted=services.voted_idea_ids(current_user, ideas.items),
-        votes_left=services.votes_left(current_user, consultation),
-        hidden_votes=services.hidden_votes(current_user, consultation),
+        voted=mine.voted,
+        votes_left=mine.votes_left,
+        voted_for=mine.voted_for,
+        hidden_votes=mine.hidden,
     )
 
 

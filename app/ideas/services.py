@@ -377,10 +377,13 @@ def votes_left(voter: User, consultation: Consultation) -> int | None:
     return max(consultation.vote_budget - votes_used(voter, consultation), 0)
 
 
-def _ideas_holding_votes(
-    voter: User, consultation: Consultation, statuses: frozenset[IdeaStatus], order
-) -> list[Idea]:
-    """This person's voted-for ideas in these statuses, in `order` (at most the budget)."""
+def ideas_voted_for(voter: User, consultation: Consultation) -> list[Idea]:
+    """Ideas open for votes that hold this person's votes, oldest vote first (at most the budget).
+
+    Shown once the budget is used, so that a vote can be taken back from wherever its idea sits
+    in the list. The consultation page reads these with the person's other votes, and those
+    on hidden ideas, in one statement (app/ideas/own_votes.py).
+    """
     if consultation.vote_budget is None or not voter.is_authenticated:
         return []
     return list(
@@ -390,26 +393,12 @@ def _ideas_holding_votes(
             .where(
                 Vote.user_id == voter.id,
                 Idea.consultation_id == consultation.id,
-                Idea.status.in_(sorted(statuses)),
+                Idea.status.in_(sorted(VOTABLE)),
             )
-            .order_by(order)
+            .order_by(Vote.id)
             .limit(consultation.vote_budget)
         ).scalars()
     )
-
-
-def hidden_votes(voter: User, consultation: Consultation) -> list[Idea]:
-    """Ideas staff have hidden that still hold this person's votes (at most the budget)."""
-    return _ideas_holding_votes(voter, consultation, frozenset({S.HIDDEN}), Idea.id)
-
-
-def ideas_voted_for(voter: User, consultation: Consultation) -> list[Idea]:
-    """Ideas open for votes that hold this person's votes, oldest vote first (at most the budget).
-
-    Shown once the budget is used, so that a vote can be taken back from wherever its idea sits
-    in the list; votes on hidden ideas are listed by `hidden_votes`.
-    """
-    return _ideas_holding_votes(voter, consultation, VOTABLE, Vote.id)
 
 
 def has_voted(voter: User, idea: Idea) -> bool:
