@@ -8,7 +8,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.config import Config, disclosure_threshold, public_url
 from app.extensions import babel, compress, csrf, db, login_manager, migrate
-from app.i18n import _l
+from app.i18n import _l, init_template_translations
 from app.instance import private_folder, private_sqlite_file, secret_key
 from app.languages import check_catalogues, init_languages, offered_languages, select_locale
 from app.limits import init_limits
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    init_template_translations(app)
     init_languages(app)
     compress.init_app(app)
 

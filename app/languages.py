@@ -15,8 +15,10 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, Response, current_app, g, has_request_context, request
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale
 from flask_login import current_user
+
+from app.i18n import refresh_language
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 COOKIE = "lang"
@@ -126,7 +128,7 @@ def use_page_language(code: str | None) -> None:
     """A page asks for its own language (a join code's), unless the reader chose one."""
     if _offered(code):
         g.page_language = code
-        refresh()
+        refresh_language()
 
 
 def page_language_code() -> str:
@@ -201,7 +203,7 @@ def _choose_afresh() -> None:
     (as tests' requests do)."""
     g.pop("chosen_language", None)
     g.pop("page_language", None)
-    refresh()
+    refresh_language()
 
 
 def init_languages(app: Flask) -> None:

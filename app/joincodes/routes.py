@@ -5,7 +5,6 @@ get 403 for any other code. The page a code leads to, /join/<code>, is public.
 """
 
 from flask import abort, current_app, flash, redirect, session, url_for
-from flask_babel import force_locale
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -15,7 +14,7 @@ from app.auth import sessions
 from app.auth.forms import JoinForm
 from app.auth.joining import join_page
 from app.fields import library_service_choices
-from app.i18n import _, _l
+from app.i18n import _, _l, in_language
 from app.joincodes import bp, services
 from app.joincodes.forms import CodeLookupForm, EndJoinCodeForm, JoinCodeForm
 from app.joincodes.services import CodeNotWorking, CodeState
@@ -172,7 +171,7 @@ def _poster_words(join_code: JoinCode) -> list[dict]:
     words = []
     for code in dict.fromkeys(["en", join_code.language or "en"]):
         language = SHIPPED[code]
-        with force_locale(code):
+        with in_language(code):
             words.append(
                 {
                     "lang": language.tag,
