@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from app.fields import Form
+from app.fields import Form, LeanSelect
 from app.i18n import _l
 from app.ideas.finding import SEARCH_MAX, SORTS, STATUS_FILTERS, Filters
 from app.ideas.languages import language_choices, languages, page_language
@@ -82,9 +82,9 @@ class IdeaFilterForm(Form):
         id="find-q",
         render_kw={"maxlength": SEARCH_MAX, "autocomplete": "off"},
     )
-    status = SelectField(_l("What happened to them"), id="find-status")
-    outcome = SelectField(_l("What they help with"), id="find-outcome")
-    sort = SelectField(_l("Order"), id="find-sort")
+    status = SelectField(_l("What happened to them"), id="find-status", widget=LeanSelect())
+    outcome = SelectField(_l("What they help with"), id="find-outcome", widget=LeanSelect())
+    sort = SelectField(_l("Order"), id="find-sort", widget=LeanSelect())
 
     @classmethod
     def showing(
