@@ -29,7 +29,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
 from app.i18n import _l
@@ -239,11 +239,14 @@ def find_ideas(
 ) -> Page[Idea]:
     """A page of the public ideas the filters ask for, in the order asked for (or usual).
 
-    One query whatever the page, with each idea's author.
+    Two queries whatever the page: the ideas, then their authors. Joined in one, the authors
+    were joined before the page was cut: the usual (shuffled) order has no index, so every
+    idea of the consultation is sorted, and PostgreSQL hashed every account of the borough to
+    join them (30 ms of a 2,000-idea page's 60 with 100,000 accounts).
     """
     if cursor and any(abs(v) > _CURSOR_VALUE_MAX for v in cursor.values if isinstance(v, int)):
         raise InvalidCursor()
-    statement = _found(consultation, filters).options(joinedload(Idea.author))
+    statement = _found(consultation, filters).options(selectinload(Idea.author))
     return paginate(
         statement, _sort_keys(filters.sort_for(consultation), viewer), cursor, descending=True
     )
