@@ -4,13 +4,16 @@ Absolute times differ from machine to machine and from hour to hour; a figure di
 bare `SELECT 1` endpoint measured in the same run moves only when the app's own work per
 request does. `ratios(results)` gives those figures, each with the direction that is better;
 `compare` names every one more than 15 % worse than `bench/baseline.json`, one REGRESSION line
-each. The baseline changes only on purpose (`python -m bench.run --quick --update-baseline`),
-in a commit that says why.
+each. The baseline changes only on purpose, in a commit that says why: from one run
+(`python -m bench.run --quick --update-baseline`) or, better, from the median of several
+(`python -m bench.baseline bench/results/A-quick.json B-quick.json C-quick.json`).
 """
 
 from __future__ import annotations
 
 import json
+import statistics
+import sys
 from pathlib import Path
 
 BASELINE = Path(__file__).resolve().parent / "baseline.json"
@@ -102,6 +105,40 @@ def compare(results: dict, baseline_path: Path = BASELINE) -> list[str]:
 
 def write(results: dict, commit: str, baseline_path: Path = BASELINE) -> Path:
     """Make this run the baseline (on purpose only: say why in the commit)."""
-    baseline = {"mode": results.get("mode"), "commit": commit, "ratios": ratios(results)}
+    return write_median([results], commit, baseline_path)
+
+
+def write_median(runs: list[dict], commit: str, baseline_path: Path = BASELINE) -> Path:
+    """Make the baseline the median of each figure over these runs, all of one kind.
+
+    On a shared machine one run's ratios can differ from the next's by a third, the code
+    unchanged; the median of a few runs is a baseline that one unlucky run does not move.
+    """
+    modes = {run.get("mode") for run in runs}
+    if len(modes) != 1:
+        raise ValueError(f"runs of different kinds: {sorted(map(str, modes))}")
+    each = [ratios(run) for run in runs]
+    names = [name for name in each[0] if all(name in figures for figures in each)]
+    median = {
+        name: {
+            "ratio": statistics.median(figures[name]["ratio"] for figures in each),
+            "better": each[0][name]["better"],
+        }
+        for name in names
+    }
+    baseline = {"mode": modes.pop(), "commit": commit, "runs": len(runs), "ratios": median}
     baseline_path.write_text(json.dumps(baseline, indent=2, ensure_ascii=False) + "\n")
     return baseline_path
+
+
+def main(argv: list[str]) -> None:
+    """`python -m bench.baseline RUN.json [RUN.json ...]`: the median of these runs becomes
+    the baseline (on purpose only: say why in the commit)."""
+    runs = [json.loads(Path(name).read_text()) for name in argv]
+    commits = sorted({run.get("machine", {}).get("git", "?") for run in runs})
+    path = write_median(runs, ", ".join(commits))
+    print(f"Baseline rewritten from {len(runs)} run(s): {path} (commit it, saying why)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from bench import baseline
 
 
@@ -70,3 +72,22 @@ def test_the_committed_baseline_is_a_quick_run_of_ratios():
     assert committed["ratios"]
     for figure in committed["ratios"].values():
         assert figure["better"] in (baseline.HIGHER, baseline.LOWER) and figure["ratio"] > 0
+
+
+def test_a_baseline_from_several_runs_takes_each_figures_median(tmp_path):
+    """Three runs of the same code, one unlucky: the baseline is the middle one's figure, and a
+    later run as good as the usual ones is no regression."""
+    path = tmp_path / "baseline.json"
+    baseline.write_median([run(200), run(140), run(210)], "abc123", path)
+    written = json.loads(path.read_text())
+    assert written["runs"] == 3
+    assert written["ratios"]["votes/s ÷ floor, c=50"]["ratio"] == 0.1
+    assert not any(line.startswith("REGRESSION") for line in baseline.compare(run(190), path))
+    assert any("votes/s" in line for line in baseline.compare(run(160), path))
+
+
+def test_runs_of_different_kinds_make_no_baseline(tmp_path):
+    full = {**run(200), "mode": "full"}
+    with pytest.raises(ValueError, match="different kinds"):
+        baseline.write_median([run(200), full], "abc123", tmp_path / "baseline.json")
+    assert not (tmp_path / "baseline.json").exists()
