@@ -78,33 +78,41 @@ def in_period(column, scope: Scope) -> list:
     return conditions
 
 
+def in_scope(scope: Scope, library_service=None, consultation=None) -> list:
+    """Conditions keeping rows to the scope's library services and its consultation, each by
+    the column given for it (a column not given is not narrowed)."""
+    conditions = []
+    if library_service is not None and scope.library_service_ids is not None:
+        conditions.append(library_service.in_(scope.library_service_ids))
+    if consultation is not None and scope.consultation_id is not None:
+        conditions.append(consultation == scope.consultation_id)
+    return conditions
+
+
 def _ideas(scope: Scope) -> Select:
     """Outcome links of public ideas in scope."""
-    statement = (
+    return (
         select(OutcomeLink.outcome_id)
         .join(Idea, Idea.id == OutcomeLink.idea_id)
         .join(Consultation, Consultation.id == Idea.consultation_id)
-        .where(Idea.status.in_(PUBLIC_STATUSES), *in_period(Idea.created_at, scope))
+        .where(
+            Idea.status.in_(PUBLIC_STATUSES),
+            *in_period(Idea.created_at, scope),
+            *in_scope(scope, Consultation.library_service_id, Idea.consultation_id),
+        )
     )
-    if scope.library_service_ids is not None:
-        statement = statement.where(Consultation.library_service_id.in_(scope.library_service_ids))
-    if scope.consultation_id is not None:
-        statement = statement.where(Idea.consultation_id == scope.consultation_id)
-    return statement
 
 
 def _services(scope: Scope) -> Select:
     """Outcome links of co-designed services in scope."""
-    statement = (
+    return (
         select(ServiceOutcomeLink.outcome_id)
         .join(CodesignService, CodesignService.id == ServiceOutcomeLink.service_id)
-        .where(*in_period(CodesignService.created_at, scope))
-    )
-    if scope.library_service_ids is not None:
-        statement = statement.where(
-            CodesignService.library_service_id.in_(scope.library_service_ids)
+        .where(
+            *in_period(CodesignService.created_at, scope),
+            *in_scope(scope, CodesignService.library_service_id),
         )
-    return statement
+    )
 
 
 def _newest_ratings(scope: Scope) -> dict[int, Rating]:
@@ -131,18 +139,17 @@ def _newest_ratings(scope: Scope) -> dict[int, Rating]:
 
 def _services_reviewed(scope: Scope) -> Select:
     """Ratings given in signed reviews of services in scope."""
-    statement = (
+    return (
         select()
         .select_from(QlpRating)
         .join(QlpReview, QlpReview.id == QlpRating.review_id)
         .join(CodesignService, CodesignService.id == QlpReview.service_id)
-        .where(QlpReview.signed_at.is_not(None), QlpRating.rating.is_not(None))
-    )
-    if scope.library_service_ids is not None:
-        statement = statement.where(
-            CodesignService.library_service_id.in_(scope.library_service_ids)
+        .where(
+            QlpReview.signed_at.is_not(None),
+            QlpRating.rating.is_not(None),
+            *in_scope(scope, CodesignService.library_service_id),
         )
-    return statement
+    )
 
 
 def coverage(scope: Scope) -> list[CoverageRow]:

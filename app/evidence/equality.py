@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import String, cast, func, literal, null, select, union, union_all
 
-from app.evidence.coverage import Scope, in_period
+from app.evidence.coverage import Scope, in_period, in_scope
 from app.evidence.tables import Column, FigureTable, figure_table
 from app.extensions import db
 from app.i18n import _, _l
@@ -28,10 +28,9 @@ from app.models import (
 
 def _asking_services(scope: Scope):
     """The scope's library services that ask the questions."""
-    statement = select(LibraryService.id).where(LibraryService.asks_about_you.is_(True))
-    if scope.library_service_ids is not None:
-        statement = statement.where(LibraryService.id.in_(scope.library_service_ids))
-    return statement
+    return select(LibraryService.id).where(
+        LibraryService.asks_about_you.is_(True), *in_scope(scope, LibraryService.id)
+    )
 
 
 def _took_part(scope: Scope):
@@ -42,16 +41,16 @@ def _took_part(scope: Scope):
     """
     asking = _asking_services(scope).scalar_subquery()
 
-    def in_scope(statement, when):
-        statement = statement.join(Consultation, Consultation.id == Idea.consultation_id).where(
-            Consultation.library_service_id.in_(asking), *in_period(when, scope)
+    def asked(statement, when):
+        """`statement` kept to the asking services' consultations in scope, in the period."""
+        return statement.join(Consultation, Consultation.id == Idea.consultation_id).where(
+            Consultation.library_service_id.in_(asking),
+            *in_period(when, scope),
+            *in_scope(scope, consultation=Consultation.id),
         )
-        if scope.consultation_id is not None:
-            statement = statement.where(Consultation.id == scope.consultation_id)
-        return statement
 
-    proposed = in_scope(select(Idea.author_id.label("user_id")), Idea.created_at)
-    voted = in_scope(
+    proposed = asked(select(Idea.author_id.label("user_id")), Idea.created_at)
+    voted = asked(
         select(Vote.user_id.label("user_id")).join(Idea, Idea.id == Vote.idea_id), Vote.created_at
     )
     return union(proposed, voted)

@@ -32,7 +32,7 @@ import xlsxwriter
 from sqlalchemy import Select, func, or_, select
 
 from app.access import public_ideas, readable_library_service_ids
-from app.evidence.coverage import Scope, coverage, in_period
+from app.evidence.coverage import Scope, coverage, in_period, in_scope
 from app.evidence.disclosure import Figure, Shown, current_threshold, figure
 from app.evidence.equality import about_you_totals
 from app.evidence.participation import participation
@@ -486,12 +486,10 @@ def _idea_columns(open_data: bool) -> list[tuple[Entry, Any]]:
 
 def _ideas_in(scope: Scope, statement: Select) -> Select:
     """`statement` narrowed to the ideas in scope."""
-    statement = statement.where(*in_period(Idea.created_at, scope))
-    if scope.library_service_ids is not None:
-        statement = statement.where(Consultation.library_service_id.in_(scope.library_service_ids))
-    if scope.consultation_id is not None:
-        statement = statement.where(Idea.consultation_id == scope.consultation_id)
-    return statement
+    return statement.where(
+        *in_period(Idea.created_at, scope),
+        *in_scope(scope, Consultation.library_service_id, Idea.consultation_id),
+    )
 
 
 def _idea_rows(statement: Select, names: list[str]) -> Callable[[], Iterator[list]]:

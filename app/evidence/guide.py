@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.evidence.coverage import Scope, in_period
+from app.evidence.coverage import Scope, in_period, in_scope
 from app.evidence.disclosure import Figure, figure
 from app.extensions import db
 from app.models import (
@@ -122,6 +122,7 @@ def _services(scope: Scope) -> list[tuple[CodesignService, datetime | None]]:
         .where(
             CodesignService.status.in_(GUIDE_STATUSES),
             *in_period(delivered.c.delivered_on, scope),
+            *in_scope(scope, CodesignService.library_service_id),
         )
         .options(
             joinedload(CodesignService.library_service),
@@ -129,10 +130,6 @@ def _services(scope: Scope) -> list[tuple[CodesignService, datetime | None]]:
         )
         .order_by(CodesignService.library_service_id, CodesignService.name, CodesignService.id)
     )
-    if scope.library_service_ids is not None:
-        statement = statement.where(
-            CodesignService.library_service_id.in_(scope.library_service_ids)
-        )
     return [(service, day) for service, day in db.session.execute(statement).all()]
 
 

@@ -31,7 +31,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from app.evidence.coverage import Scope, in_period
+from app.evidence.coverage import Scope, in_period, in_scope
 from app.evidence.disclosure import Figure
 from app.evidence.tables import Column, FigureTable, figure_table
 from app.extensions import db
@@ -87,13 +87,14 @@ class Participation:
 
 def _events(scope: Scope):
     """Each idea, vote and accepted offer to co-design in scope, with who and when (a subquery)."""
+    in_consultation = in_scope(scope, consultation=Idea.consultation_id)
     ideas = select(
         Idea.id.label("item"),
         literal(IDEA).label("kind"),
         Idea.author_id.label("person"),
         Idea.consultation_id.label("consultation_id"),
         Idea.created_at.label("at"),
-    ).where(*in_period(Idea.created_at, scope))
+    ).where(*in_period(Idea.created_at, scope), *in_consultation)
     votes = (
         select(
             Vote.id,
@@ -103,7 +104,7 @@ def _events(scope: Scope):
             Vote.created_at,
         )
         .join(Idea, Idea.id == Vote.idea_id)
-        .where(*in_period(Vote.created_at, scope))
+        .where(*in_period(Vote.created_at, scope), *in_consultation)
     )
     volunteers = (
         select(
@@ -117,12 +118,9 @@ def _events(scope: Scope):
         .where(
             CodesignVolunteer.status == VolunteerStatus.ACCEPTED,
             *in_period(CodesignVolunteer.created_at, scope),
+            *in_consultation,
         )
     )
-    if scope.consultation_id is not None:
-        ideas = ideas.where(Idea.consultation_id == scope.consultation_id)
-        votes = votes.where(Idea.consultation_id == scope.consultation_id)
-        volunteers = volunteers.where(Idea.consultation_id == scope.consultation_id)
     return union_all(ideas, votes, volunteers).subquery("events")
 
 
@@ -143,11 +141,10 @@ def _acts(scope: Scope):
         )
         .select_from(events)
         .join(Consultation, Consultation.id == events.c.consultation_id)
+        .where(*in_scope(scope, Consultation.library_service_id))
         .group_by(events.c.person, events.c.kind, events.c.consultation_id, month)
+        .subquery("reduced")
     )
-    if scope.library_service_ids is not None:
-        reduced = reduced.where(Consultation.library_service_id.in_(scope.library_service_ids))
-    reduced = reduced.subquery("reduced")
     statement = (
         select(
             reduced,
@@ -415,22 +412,15 @@ def participation(scope: Scope) -> Participation:
 
 def _narrowed(statement: Select, scope: Scope) -> Select:
     """`statement` (joined to Consultation) kept to the scope's services and consultation."""
-    if scope.library_service_ids is not None:
-        statement = statement.where(Consultation.library_service_id.in_(scope.library_service_ids))
-    if scope.consultation_id is not None:
-        statement = statement.where(Consultation.id == scope.consultation_id)
-    return statement
+    return statement.where(*in_scope(scope, Consultation.library_service_id, Consultation.id))
 
 
 def _join_codes(scope: Scope) -> FigureTable:
     """How many joined with each join code made in scope, by the group's name."""
     statement = select(JoinCode.label, func.coalesce(func.sum(JoinCode.uses), 0)).where(
-        *in_period(JoinCode.created_at, scope)
+        *in_period(JoinCode.created_at, scope),
+        *in_scope(scope, JoinCode.library_service_id, JoinCode.consultation_id),
     )
-    if scope.library_service_ids is not None:
-        statement = statement.where(JoinCode.library_service_id.in_(scope.library_service_ids))
-    if scope.consultation_id is not None:
-        statement = statement.where(JoinCode.consultation_id == scope.consultation_id)
     rows = db.session.execute(statement.group_by(JoinCode.label).order_by(JoinCode.label)).all()
     return figure_table(
         "by_join_code",
@@ -455,11 +445,10 @@ def _join_codes(scope: Scope) -> FigureTable:
 def _services(scope: Scope) -> Select:
     """Co-designed services in scope, made in the period; with a consultation, those built from
     its ideas."""
-    statement = select(CodesignService).where(*in_period(CodesignService.created_at, scope))
-    if scope.library_service_ids is not None:
-        statement = statement.where(
-            CodesignService.library_service_id.in_(scope.library_service_ids)
-        )
+    statement = select(CodesignService).where(
+        *in_period(CodesignService.created_at, scope),
+        *in_scope(scope, CodesignService.library_service_id),
+    )
     if scope.consultation_id is not None:
         statement = statement.where(
             CodesignService.id.in_(
